@@ -1,0 +1,15 @@
+import { authService } from '@meridian/auth';
+import type { ServiceDefinition } from '@meridian/platform';
+
+/** Every service the platform hosts, in start order (auth first: others verify against it). */
+export const serviceDefinitions: readonly ServiceDefinition[] = [authService];
+
+export const GATEWAY = 'gateway';
+
+export function findService(name: string): ServiceDefinition | undefined {
+  return serviceDefinitions.find((s) => s.name === name);
+}
+
+export function serviceNames(): string[] {
+  return [...serviceDefinitions.map((s) => s.name), GATEWAY];
+}

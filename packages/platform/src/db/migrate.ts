@@ -1,0 +1,45 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { AppError } from '../errors.js';
+import type { Database } from './database.js';
+
+export type { Migration } from 'kysely';
+
+/** A service's migrations, in order of their names ('0001_users', '0002_sessions', …). */
+export type Migrations = Record<string, Migration>;
+
+/**
+ * Creates the service's schema and applies its pending migrations inside it. Each migration
+ * receives a Kysely already scoped to the schema, so it writes `createTable('users')`.
+ * Safe to run from several instances at once: Kysely's migration lock serialises them.
+ */
+export async function migrateSchema(
+  database: Database,
+  schema: string,
+  migrations: Migrations,
+  options: { tableName?: string } = {},
+): Promise<MigrationResultSet> {
+  if (!/^[a-z][a-z0-9_]*$/.test(schema)) throw new AppError('internal', `bad schema name ${schema}`);
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(database.root);
+  const scoped: Migrations = {};
+  for (const [name, m] of Object.entries(migrations)) {
+    scoped[name] = {
+      up: (db: Kysely<unknown>) => m.up(db.withSchema(schema)),
+      ...(m.down ? { down: (db: Kysely<unknown>) => m.down!(db.withSchema(schema)) } : {}),
+    };
+  }
+  const migrator = new Migrator({
+    db: database.root,
+    provider: { getMigrations: async () => scoped },
+    migrationTableSchema: schema,
+    ...(options.tableName ? { migrationTableName: options.tableName, migrationLockTableName: `${options.tableName}_lock` } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `migration ${failed?.migrationName ?? '?'} of schema ${schema} failed: ${String(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result;
+}

@@ -1,0 +1,15 @@
+// `npm start`: builds what changed (TypeScript project references are incremental, so an
+// up-to-date tree costs about a second), then runs the whole platform embedded.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
+
+const build = spawnSync(process.execPath, [tsc, '-b'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('meridian: the build failed; see the errors above.');
+  process.exit(build.status ?? 1);
+}
+const { main } = await import('../apps/server/dist/cli.js');
+process.exitCode = await main(['start', ...process.argv.slice(2)]);
