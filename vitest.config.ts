@@ -1,14 +1,18 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
-export default defineConfig({
+/** Shared by vitest.local.config.ts, which only drops the global setup. */
+export const baseConfig = {
   resolve: { conditions: ['@meridian/source'] },
   ssr: { resolve: { conditions: ['@meridian/source'] } },
   test: {
     include: ['{packages,services,apps}/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default'],
   },
+} satisfies ViteUserConfig;
+
+export default defineConfig({
+  ...baseConfig,
+  test: { ...baseConfig.test, globalSetup: ['test/global-setup.ts'] },
 });

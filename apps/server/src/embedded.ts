@@ -37,7 +37,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const releaseLock = lockDataDir(dataDir);
   const pglite = await createSharedPGlite(dataDir);
   const database = await openDatabase({ pglite });
-  const transport = createMemoryTransport({ database, logger });
+  const transport = await createMemoryTransport({ database, logger });
   const cache = createMemoryStore();
   const running = new Map<string, RunningService>();
   const urls = new Map<string, string>();
@@ -88,10 +88,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   }
 }
 
-/** One process per data dir: PGlite must not be opened twice. */
+const heldHere = new Set<string>();
+
+/** One platform per data dir: PGlite must not be opened twice, by this process or another. */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockFile = resolve(dataDir, 'meridian.pid');
+  if (heldHere.has(dataDir)) {
+    throw new Error(`another Meridian in this process is using ${dataDir}`);
+  }
   if (existsSync(lockFile)) {
     const pid = Number(readFileSync(lockFile, 'utf8').trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
@@ -101,7 +106,11 @@ function lockDataDir(dataDir: string): () => void {
     }
   }
   writeFileSync(lockFile, String(process.pid));
-  return () => rmSync(lockFile, { force: true });
+  heldHere.add(dataDir);
+  return () => {
+    heldHere.delete(dataDir);
+    rmSync(lockFile, { force: true });
+  };
 }
 
 function isAlive(pid: number): boolean {

@@ -17,3 +17,4 @@ export * from './bus/index.js';
 export * from './service-types.js';
 export * from './service.js';
 export * from './tracing.js';
+export * from './crypto/index.js';

@@ -45,7 +45,8 @@ export interface Transport {
   publish(events: CloudEvent[]): Promise<void>;
   /**
    * Starts consuming for `queue` (one per consuming service) the given types. `handle`
-   * resolves when the effect is committed; a rejection means retry with back-off, then park.
+   * resolves when the effect is committed; a rejection means retry with back-off, then park,
+   * except an `UnprocessableEventError` (not a valid event), which is parked at once.
    */
   consume(
     queue: string,

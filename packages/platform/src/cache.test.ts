@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStore, createRedisStore, type KeyValueStore } from './cache.js';
+
+const stores: Array<[string, () => KeyValueStore]> = [
+  ['memory', () => createMemoryStore()],
+  [
+    'redis',
+    () => {
+      const url = process.env.TEST_REDIS_URL;
+      if (!url) throw new Error('TEST_REDIS_URL is not set: run the suite with `npm test`, which starts Redis');
+      return createRedisStore(url, `test:${Math.random().toString(36).slice(2)}:`);
+    },
+  ],
+];
+
+describe.each(stores)('the %s key-value store', (_kind, make) => {
+  let store: KeyValueStore;
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('stores, reads and deletes values', async () => {
+    store = make();
+    await store.set('a', '1');
+    expect(await store.get('a')).toBe('1');
+    await store.del('a');
+    expect(await store.get('a')).toBeUndefined();
+    expect(await store.ready()).toBe(true);
+  });
+
+  it('expires values after their time to live', async () => {
+    store = make();
+    await store.set('t', 'x', 50);
+    expect(await store.get('t')).toBe('x');
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await store.get('t')).toBeUndefined();
+  });
+
+  it('counts within a window and starts again after it', async () => {
+    store = make();
+    const first = await store.incr('c', 100);
+    const second = await store.incr('c', 100);
+    expect([first.count, second.count]).toEqual([1, 2]);
+    expect(second.resetInMs).toBeGreaterThan(0);
+    expect(second.resetInMs).toBeLessThanOrEqual(100);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await store.incr('c', 100)).count).toBe(1);
+  });
+
+  it('counts concurrent increments without losing any', async () => {
+    store = make();
+    const results = await Promise.all(Array.from({ length: 50 }, () => store.incr('many', 10_000)));
+    expect(results.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+});
