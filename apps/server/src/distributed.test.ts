@@ -72,7 +72,7 @@ describe('the distributed mode (one process per service)', () => {
       DATABASE_URL: databaseUrl,
       AMQP_URL: required('TEST_AMQP_URL'),
       REDIS_URL: required('TEST_REDIS_URL'),
-      MERIDIAN_ARGON2_PROFILE: 'test',
+      MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64', MERIDIAN_AUTH_ARGON2_ITERATIONS: '1',
     };
     const [authA, authB, gw] = await Promise.all([freePort(), freePort(), freePort()]);
     // Two instances of auth on one database: both migrate at start, concurrently.

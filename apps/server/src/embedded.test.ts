@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbedded, type EmbeddedPlatform } from './embedded.js';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
-const env = { ...process.env, LOG_LEVEL: 'silent', MERIDIAN_ARGON2_PROFILE: 'test' };
+const env = { ...process.env, LOG_LEVEL: 'silent', MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64', MERIDIAN_AUTH_ARGON2_ITERATIONS: '1' };
 
 async function post(url: string, body: unknown, token?: string) {
   const res = await fetch(url, {

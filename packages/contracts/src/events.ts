@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { authEvents } from './events/auth.js';
+import { transactionsEvents } from './events/transactions.js';
+import { valuationEvents } from './events/valuation.js';
 
 /**
  * The event catalogue: every event type Meridian publishes, with the zod schema of its
@@ -6,15 +9,9 @@ import { z } from 'zod';
  * is an error. Names read `service.entity.verb_in_past_tense`.
  */
 export const eventCatalog = {
-  'auth.user.registered': z.object({
-    userId: z.uuid(),
-    email: z.email(),
-    registeredAt: z.iso.datetime({ offset: true }),
-  }),
-  'auth.user.deleted': z.object({
-    userId: z.uuid(),
-    deletedAt: z.iso.datetime({ offset: true }),
-  }),
+  ...authEvents,
+  ...transactionsEvents,
+  ...valuationEvents,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

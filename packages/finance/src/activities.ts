@@ -1,4 +1,4 @@
-import { Decimal, ZERO, toDecimal, maybeDecimal } from './decimal.js';
+import { ZERO, toDecimal, maybeDecimal, type Decimal } from './decimal.js';
 import { parseDate, type Day } from './dates.js';
 import type { Activity, ActivityType, Diagnostic } from './types.js';
 

@@ -89,7 +89,9 @@ export function attribution(p: Portfolio, query: PerformanceQuery = {}): Attribu
     const fx = fxTrack(p, seg.currency);
     const list = effects.get(s) ?? [];
     let k = 0;
-    const price = seg.kind === 'position' ? p.prices.get(seg.symbol!)!.price : null;
+    const track = seg.kind === 'position' ? p.prices.get(seg.symbol!) : undefined;
+    if (seg.kind === 'position' && !track) continue;
+    const price = track ? track.price : null;
     for (let i = b + 1; i <= e; i++) {
       const day = p.startDay + i;
       let split = 1;
@@ -125,6 +127,8 @@ export function attribution(p: Portfolio, query: PerformanceQuery = {}): Attribu
       }
     }
     parts.total = seg.value[e]! - seg.value[b]! - flowsIn[s]! + flowsOut[s]!;
+    // A segment with nothing in the range (e.g. left over after its activities were deleted) adds nothing.
+    if (list.length === 0 && Object.values(parts).every((v) => v === 0)) continue;
     const groups = seg.kind === 'position' ? holdings : cash;
     const name = seg.kind === 'position' ? seg.symbol! : seg.currency;
     let g = groups.get(name);

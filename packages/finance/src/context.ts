@@ -1,4 +1,4 @@
-import { Decimal, ONE } from './decimal.js';
+import { ONE, type Decimal } from './decimal.js';
 import { formatDate, type Day } from './dates.js';
 import { exactAt, indexAtOrBefore } from './market.js';
 import type { Portfolio, Segment } from './state.js';

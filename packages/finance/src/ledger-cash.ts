@@ -1,6 +1,5 @@
 import type { NormalizedActivity } from './activities.js';
 import { segmentIndex } from './context.js';
-import { ZERO } from './decimal.js';
 import { account, diagnose, emptyLedger, flow, fxFloat, post } from './ledger-common.js';
 import { OUTSIDE, type LedgerOutput, type Portfolio } from './state.js';
 

@@ -1,6 +1,6 @@
 import type { NormalizedActivity } from './activities.js';
 import { convertExact, segmentIndex, toBaseExact } from './context.js';
-import { Decimal, ZERO } from './decimal.js';
+import { ZERO, type Decimal } from './decimal.js';
 import type { Day } from './dates.js';
 import { account, cashSide, diagnose, emptyLedger, flow, fxFloat, post, pushFlow } from './ledger-common.js';
 import { addLots, allocate, newLotBook, openLots, splitLots, takeLots, type Lot, type LotBook } from './lots.js';

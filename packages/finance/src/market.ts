@@ -1,4 +1,4 @@
-import { Decimal, toDecimal } from './decimal.js';
+import { toDecimal, type Decimal } from './decimal.js';
 import { parseDate, type Day } from './dates.js';
 import type { DatedValue, MarketDataInput } from './types.js';
 

@@ -53,7 +53,8 @@ describe('fees only', () => {
     const r = performance(q);
     expect(r.inflows).toBe(10);
     expect(r.absoluteGain).toBe(-10);
-    // No capital on any day: a time-weighted return cannot see it.
+    // No capital on any day (the 10 put in are gone by the day's end): a time-weighted
+    // return has nothing to measure against, so a later investment does not start at −100%.
     expect(r.twr).toBe(0);
     expect(attribution(q).total.fees).toBe(10);
   });

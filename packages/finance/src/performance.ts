@@ -45,14 +45,21 @@ const NO_CAPITAL = 1e-6;
 /**
  * Daily returns with Portfolio Performance's convention: money put in during a day earns
  * that day's return, money taken out leaves at the day's end:
- * r_i = (V_i + out_i) / (V_{i−1} + in_i) − 1. Index 0 (the base day) is 0. A day without
- * capital (V_{i−1} + in_i ≈ 0) has return 0.
+ * r_i = (V_i + out_i) / (V_{i−1} + in_i) − 1. Index 0 (the base day) is 0.
+ *
+ * A day without capital has return 0: nothing at its start and nothing put in, or nothing
+ * at its start and nothing left at its end (money put in only to pay a fee). The gain or
+ * loss of such a day still counts in the absolute gain and the money-weighted return; a
+ * time-weighted return has no base to measure it against, and a −100% day would otherwise
+ * zero the index for ever.
  */
 export function dailyReturns(value: Float64Array, inflow: Float64Array, outflow: Float64Array): Float64Array {
   const r = new Float64Array(value.length);
   for (let i = 1; i < value.length; i++) {
-    const den = value[i - 1]! + inflow[i]!;
-    r[i] = den > NO_CAPITAL ? (value[i]! + outflow[i]!) / den - 1 : 0;
+    const start = value[i - 1]!;
+    const den = start + inflow[i]!;
+    const num = value[i]! + outflow[i]!;
+    r[i] = den <= NO_CAPITAL || (start <= NO_CAPITAL && num <= NO_CAPITAL) ? 0 : num / den - 1;
   }
   return r;
 }

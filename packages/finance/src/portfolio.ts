@@ -301,15 +301,25 @@ export function applyChanges(p: Portfolio, changes: PortfolioChanges): Portfolio
   }
 
   const affected = new Set<number>();
+  let emptied = false;
   for (const key of ledgers) {
     const old = p.ledgers.get(key);
     if (old) {
       for (const s of old.segments) affected.add(s);
       for (const h of old.positions) positionHistory.delete(h.segment);
     }
+    if ((p.ledgerActivities.get(key)?.length ?? 0) === 0) {
+      // Nothing left in this ledger: forget it, as a full build would never have made it.
+      p.ledgers.delete(key);
+      p.ledgerActivities.delete(key);
+      if (key.startsWith('I:')) p.prices.delete(key.slice(2));
+      emptied = true;
+      continue;
+    }
     const out = replayLedger(p, key);
     for (const s of out.segments) affected.add(s);
   }
+  if (emptied) p.ledgerOrder = [...p.ledgerActivities.keys()].sort();
   const from = Math.max(0, earliest - p.startDay);
   const cashSegments = new Set<number>();
   for (const s of affected) if (p.segments[s]!.kind === 'cash') cashSegments.add(s);

@@ -1,5 +1,5 @@
 import { fxTrack } from './context.js';
-import { Decimal, ZERO } from './decimal.js';
+import { ZERO, type Decimal } from './decimal.js';
 import { formatDate } from './dates.js';
 import { type CashHistory, type LedgerOutput, type Portfolio, type PositionHistory, type PriceTrack } from './state.js';
 import type { Diagnostic } from './types.js';

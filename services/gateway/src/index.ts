@@ -4,6 +4,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createStore,
+  initTracing,
   type App,
   type KeyValueStore,
   type Logger,
@@ -65,6 +66,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const ownsCache = !options.cache;
   const cache = options.cache ?? createStore(config.REDIS_URL);
   const closers: Array<() => Promise<void>> = [];
+  const tracing = initTracing(config.OTEL_SERVICE_NAME ?? 'meridian-gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
 
   const app = await createHttpApp({
     name: 'gateway',
@@ -75,9 +77,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     accessLog: false,
     trustProxy: config.MERIDIAN_TRUST_PROXY,
     ready: servicesReady(services),
+    tracing,
   });
   app.decorateRequest('upstreamToken', undefined);
   app.decorateRequest('upstreamStartedAt', 0);
+  app.decorateRequest('upstreamSpan', undefined);
   registerSecurityHeaders(app);
   await registerCors(app, config.MERIDIAN_CORS_ORIGINS);
   if (config.MERIDIAN_ACCESS_LOG) registerAccessLog(app, logger);
@@ -104,6 +108,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           connections: config.MERIDIAN_UPSTREAM_CONNECTIONS,
           trustProxy,
           observe,
+          tracing,
           onWebSocket: config.MERIDIAN_ACCESS_LOG ? (request) => logAccess(logger, request, 101, 0) : undefined,
         }),
       );
@@ -115,6 +120,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logger.warn({ webRoot: options.webRoot ?? config.MERIDIAN_WEB_ROOT }, 'web root has no index.html; serving the landing page');
   }
   await registerWeb(app, webRoot, Object.keys(services));
+
+  if (tracing) closers.push(() => tracing.shutdown());
 
   let address: string;
   try {

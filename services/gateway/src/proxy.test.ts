@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, startUpstream, type Stack } from './test/fixtures.js';
@@ -106,7 +107,7 @@ describe('routing /api/<service>/… to the services', () => {
     const res = await request(`${stack.gateway.url}/api/portfolio/imports`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-      body: chunks(),
+      body: Readable.from(chunks()),
     });
     expect(res.statusCode).toBe(413);
     expect(((await res.body.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');

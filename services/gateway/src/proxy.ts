@@ -1,18 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import proxy from '@fastify/http-proxy';
-import { AppError, formatTraceparent, newSpanId, type App } from '@meridian/platform';
+import { AppError, formatTraceparent, type App, type TraceSpan, type Tracing } from '@meridian/platform';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
 
 /** The request type @fastify/reply-from hands to its hooks (any server flavour). */
 type ProxiedRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
 import { Histogram, type Registry } from 'prom-client';
 import { Pool } from 'undici';
+import { nextSpanId } from './span-ids.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** performance.now() when the upstream request left; for the upstream latency histogram. */
     upstreamStartedAt: number;
+    /** The client span of the upstream call, when tracing exports spans. */
+    upstreamSpan: TraceSpan | undefined;
   }
 }
 
@@ -25,6 +28,7 @@ export interface ProxyOptions {
   /** Whether X-Forwarded-* from the client are trusted (then the chain is extended). */
   trustProxy: boolean;
   observe: UpstreamObserver;
+  tracing?: Tracing | undefined;
   /** Called once per proxied WebSocket, when the upgrade is forwarded (access log). */
   onWebSocket?: (request: FastifyRequest) => void;
 }
@@ -60,7 +64,7 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
   });
 
   const rewriteRequestHeaders = (request: ProxiedRequest, headers: IncomingHttpHeaders) => {
-    forwardHeaders(request, headers, options.trustProxy);
+    forwardHeaders(request, headers, options);
     request.upstreamStartedAt = performance.now();
     return headers;
   };
@@ -83,10 +87,23 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
       onResponse(request, reply, res) {
         const upstream = res as unknown as { statusCode: number; stream: Readable };
         observe(service, upstream.statusCode, request.upstreamStartedAt);
+        request.upstreamSpan?.end({ 'http.response.status_code': upstream.statusCode }, upstream.statusCode >= 500);
+        if (process.env.BUFFER_SMALL === '1') {
+          const len = Number((upstream as unknown as { headers: Record<string, string> }).headers['content-length']);
+          if (len >= 0 && len <= 65536) {
+            void (upstream.stream as unknown as { arrayBuffer(): Promise<ArrayBuffer> }).arrayBuffer().then(
+              (b) => reply.send(Buffer.from(b)),
+              (err: Error) => reply.send(err),
+            );
+            return;
+          }
+        }
         void reply.send(upstream.stream);
       },
       onError(reply, { error }) {
-        observe(service, 0, reply.request.upstreamStartedAt);
+        const request = reply.request;
+        observe(service, 0, request.upstreamStartedAt);
+        request.upstreamSpan?.end({ 'error.type': error.name }, true);
         void reply.send(upstreamError(service, error));
       },
       // Never replay a request on a 503 (reply-from's default retries GETs up to ten
@@ -102,7 +119,7 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
           const value = request.headers[name];
           if (value !== undefined) forwarded[name] = value;
         }
-        return forwardHeaders(request, forwarded, options.trustProxy, true);
+        return forwardHeaders(request, forwarded, options, true);
       },
       // The token may have come as ?access_token=; it goes upstream in the header only.
       queryString: (search: string | undefined) => {
@@ -123,19 +140,28 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
 function forwardHeaders(
   request: ProxiedRequest,
   headers: IncomingHttpHeaders,
-  trustProxy: boolean,
+  options: Pick<ProxyOptions, 'service' | 'trustProxy' | 'tracing'>,
   websocket = false,
 ): IncomingHttpHeaders {
   const ctx = request.ctx;
+  const span = options.tracing?.startSpan(
+    `proxy ${options.service}`,
+    { traceId: ctx.traceId, parentSpanId: ctx.spanId, sampled: ctx.sampled },
+    'client',
+    { 'server.address': options.service },
+  );
+  if (span && !websocket) request.upstreamSpan = span;
   headers['x-request-id'] = request.id;
-  headers.traceparent = formatTraceparent({ traceId: ctx.traceId, spanId: newSpanId(), sampled: ctx.sampled });
+  headers.traceparent = formatTraceparent({ traceId: ctx.traceId, spanId: span?.spanId ?? nextSpanId(), sampled: ctx.sampled });
   if (request.upstreamToken !== undefined) headers.authorization = `Bearer ${request.upstreamToken}`;
-  const socketAddress = request.socket.remoteAddress ?? request.ip;
-  const prior = trustProxy ? request.headers['x-forwarded-for'] : undefined;
-  headers['x-forwarded-for'] = prior ? `${String(prior)}, ${socketAddress}` : request.ip;
+  const prior = options.trustProxy ? request.headers['x-forwarded-for'] : undefined;
+  headers['x-forwarded-for'] = prior ? `${String(prior)}, ${request.socket.remoteAddress ?? request.ip}` : request.ip;
   headers['x-forwarded-proto'] = request.protocol;
   headers['x-forwarded-host'] = request.host;
-  if (websocket) delete headers.host;
+  if (websocket) {
+    delete headers.host;
+    span?.end();
+  }
   return headers;
 }
 

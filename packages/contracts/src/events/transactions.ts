@@ -1,0 +1,2 @@
+/** Events the transactions service publishes (accounts, activities, imports). */
+export const transactionsEvents = {} as const;

@@ -1,0 +1,2 @@
+/** Events the valuation service publishes (prices, instruments). */
+export const valuationEvents = {} as const;
