@@ -6,7 +6,8 @@
 // mode, the consuming service is its own process (this file, forked with --consumer); this
 // process writes events through the outbox and runs the relay. It measures:
 //   1. throughput: events/s from the first enqueue until the consumer has committed the last
-//      one, writers enqueuing as fast as they can (goal ≥ 5,000/s);
+//      one, writers enqueuing as fast as they can (goal ≥ 5,000/s), once with an INSERT per
+//      event and once with enqueueMany (an INSERT per transaction of 50);
 //   2. latency at a steady rate: from enqueue to the consumer's commit, at 1,000 events/s,
 //      one event per transaction, as p50/p95/p99/max (goal: p99 < 50 ms).
 // Prints a JSON summary on the last line.
@@ -88,10 +89,12 @@ async function runBenchmark() {
   const database = await openDatabase({ url: services.env.DATABASE_URL, poolSize: Number(args.writers) + 4 });
   const publisher = await createRabbitTransport({ url: services.env.AMQP_URL, logger, exchange: 'bench.events', queuePrefix: 'bench' });
   try {
-    const throughput = await measureThroughput({ services, database, publisher, say });
-    const latency = await measureLatency({ services, database, publisher, say });
+    const ctx = { services, database, publisher, say };
+    const throughput = await measureThroughput(ctx, { many: false });
+    const throughputMany = await measureThroughput(ctx, { many: true });
+    const latency = await measureLatency(ctx);
     const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg1m: loadavg()[0] };
-    say(JSON.stringify({ machine, throughput, latency }));
+    say(JSON.stringify({ machine, throughput, throughputMany, latency }));
   } finally {
     await publisher.close().catch(() => undefined);
     await database.close();
@@ -155,11 +158,16 @@ function data() {
   return { userId: randomUUID(), email: 'bench@example.com', registeredAt: new Date().toISOString() };
 }
 
-async function measureThroughput(ctx) {
+/**
+ * `many: false`: each event is its own INSERT (a request that records one thing);
+ * `many: true`: `enqueueMany`, one INSERT per transaction (an import of many activities).
+ */
+async function measureThroughput(ctx, { many }) {
   const total = Number(args.events);
   const writers = Number(args.writers);
-  ctx.say(`throughput: ${total} events, ${writers} writers, 50 events per transaction`);
-  const p = await phase('throughput', ctx, { expected: total });
+  const name = many ? 'throughput_many' : 'throughput';
+  ctx.say(`${name}: ${total} events, ${writers} writers, 50 events per transaction, ${many ? 'enqueueMany' : 'enqueue'}`);
+  const p = await phase(name, ctx, { expected: total });
   const started = Date.now();
   let next = 0;
   const writer = async () => {
@@ -167,7 +175,11 @@ async function measureThroughput(ctx) {
       const n = Math.min(50, total - next);
       next += n;
       await p.producer.transaction().execute(async (trx) => {
-        for (let i = 0; i < n; i++) await p.outbox.enqueue(trx, 'auth.user.registered', data());
+        if (many) {
+          await p.outbox.enqueueMany(trx, Array.from({ length: n }, () => ({ type: 'auth.user.registered', data: data() })));
+        } else {
+          for (let i = 0; i < n; i++) await p.outbox.enqueue(trx, 'auth.user.registered', data());
+        }
       });
     }
   };
@@ -181,7 +193,7 @@ async function measureThroughput(ctx) {
     enqueuedPerSecond: Math.round(total / ((written - started) / 1000)),
     seconds: Number(((finishedAt - started) / 1000).toFixed(2)),
   };
-  ctx.say(`throughput: ${JSON.stringify(result)}`);
+  ctx.say(`${name}: ${JSON.stringify(result)}`);
   return result;
 }
 

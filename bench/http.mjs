@@ -11,11 +11,16 @@
 //     --duration <s>       seconds per measurement (default 10)
 //     --connections <n>    concurrent connections (default 64)
 //     --layouts <list>     embedded,separate (default both)
+//     --upstreams <list>   real,standin,echo (default all three): the real auth service; a
+//                          stand-in that verifies the JWT on every request like auth does;
+//                          an echo that trusts the gateway and answers from the token's
+//                          claims (what the gateway itself can carry)
 //     --no-anchors         skip the calibration runs
 //     --json <file>        also write the results as JSON
 //
-// Uses the real auth service (@meridian/auth, PGlite in memory) when it can start, else a
-// stand-in that verifies the JWT the same way; the report says which.
+// "real" is @meridian/auth with PGlite in memory (falls back to the stand-in, and says so,
+// if it cannot start); "standin" answers /me from the verified token alone, so the numbers
+// show what the gateway itself costs.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -32,6 +37,8 @@ const { values: opts } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
     layouts: { type: 'string', default: 'embedded,separate' },
+    upstreams: { type: 'string', default: 'real,standin,echo' },
+    upstream: { type: 'string', default: 'real' },
     'no-anchors': { type: 'boolean', default: false },
     json: { type: 'string' },
     // Internal: the roles of the child processes.
@@ -68,6 +75,8 @@ async function devNullLogger(level = 'info') {
 
 /** The auth service: the real one when available, else a stand-in with the same contract for /me. */
 async function startAuth(env) {
+  if (opts.upstream === 'standin') return startStandInAuth({ verify: true });
+  if (opts.upstream === 'echo') return startStandInAuth({ verify: false });
   try {
     const { authService } = await import('@meridian/auth');
     const platform = await import('@meridian/platform');
@@ -94,12 +103,16 @@ async function startAuth(env) {
     };
   } catch (err) {
     process.stderr.write(`real auth service unavailable (${err instanceof Error ? err.message : err}); using the stand-in\n`);
-    return startStandInAuth();
+    return startStandInAuth({ verify: true });
   }
 }
 
-/** Signs EdDSA tokens and verifies them on /me through the platform's verifier, like auth does. */
-async function startStandInAuth() {
+/**
+ * Signs EdDSA tokens like auth. With `verify`, /me checks the token through the platform's
+ * verifier on every request, as auth does; without, it answers from the token's claims
+ * (the gateway verified them), so only the gateway's own cost is left.
+ */
+async function startStandInAuth({ verify }) {
   const jose = await import('jose');
   const platform = await import('@meridian/platform');
   const { privateKey, publicKey } = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
@@ -126,9 +139,17 @@ async function startStandInAuth() {
       .sign(privateKey);
     return { accessToken, refreshToken: randomUUID(), expiresIn: 900, tokenType: 'Bearer' };
   });
-  app.get('/me', { onRequest: platform.authenticate(verifier) }, async (request) => ({ id: request.user.userId, email: request.user.email }));
+  if (verify) {
+    app.get('/me', { onRequest: platform.authenticate(verifier) }, async (request) => ({ id: request.user.userId, email: request.user.email }));
+  } else {
+    app.get('/me', async (request) => {
+      const claims = jose.decodeJwt(platform.bearerToken(request.headers.authorization) ?? '');
+      return { id: claims.sub, email: claims.email };
+    });
+  }
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { kind: 'stand-in auth (verifies EdDSA JWTs like auth)', url, close: () => app.close() };
+  const kind = verify ? 'stand-in: verifies the EdDSA JWT on each request' : 'echo: answers from the token claims';
+  return { kind, url, close: () => app.close() };
 }
 
 async function startGatewayFor(authUrl) {
@@ -182,6 +203,15 @@ async function serveRole(role) {
   } else throw new Error(`unknown role ${role}`);
   const { close, ...info } = started;
   process.stdout.write(`${JSON.stringify(info)}\n`);
+  // CPU time spent by this process during a measurement, per request served (see measure()).
+  let mark = process.cpuUsage();
+  process.on('SIGUSR1', () => {
+    mark = process.cpuUsage();
+  });
+  process.on('SIGUSR2', () => {
+    const used = process.cpuUsage(mark);
+    process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
+  });
   const stop = async () => {
     await close();
     process.exit(0);
@@ -195,12 +225,15 @@ async function serveRole(role) {
 
 function child(role, extra = []) {
   const proc = spawn(process.execPath, [...NODE_ARGS, SELF, '--role', role, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const firstLine = new Promise((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout });
-    lines.once('line', (line) => resolve(JSON.parse(line)));
-    proc.once('exit', (code) => reject(new Error(`${role} process exited with ${code}`)));
+  const lines = createInterface({ input: proc.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  proc.once('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${role} process exited with ${code}`));
   });
-  return { proc, ready: firstLine };
+  /** The next JSON line the child prints. */
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  return { proc, ready: next(), next };
 }
 
 async function stopChild(proc) {
@@ -213,13 +246,20 @@ async function stopChild(proc) {
 const duration = Number(opts.duration);
 const connections = Number(opts.connections);
 
-async function measure(label, url, headers = {}) {
-  // A short warm-up first: JIT, connection pools, caches.
-  const warm = child('load', ['--load', JSON.stringify({ url, headers, connections, duration: 2 })]);
-  await warm.ready;
-  const run = child('load', ['--load', JSON.stringify({ url, headers, connections, duration })]);
-  const result = await run.ready;
-  process.stderr.write(`  ${label.padEnd(34)} ${Math.round(result.requestsPerSec).toString().padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}\n`);
+/** One autocannon run (after a 2 s warm-up); with `server`, also its CPU time per request. */
+async function measure(label, url, headers = {}, server = undefined) {
+  await child('load', ['--load', JSON.stringify({ url, headers, connections, duration: 2 })]).ready;
+  server?.proc.kill('SIGUSR1');
+  const result = await child('load', ['--load', JSON.stringify({ url, headers, connections, duration })]).ready;
+  if (server) {
+    const cpu = server.next();
+    server.proc.kill('SIGUSR2');
+    result.serverCpuMicrosPerRequest = Math.round(((await cpu).cpuMicros / result.total) * 10) / 10;
+  }
+  const cpuNote = result.serverCpuMicrosPerRequest === undefined ? '' : `  server CPU ${result.serverCpuMicrosPerRequest} µs/req`;
+  process.stderr.write(
+    `  ${label.padEnd(44)} ${Math.round(result.requestsPerSec).toString().padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}${cpuNote}\n`,
+  );
   return { label, url, ...result };
 }
 
@@ -238,30 +278,38 @@ async function signIn(gatewayUrl) {
   return accessToken;
 }
 
-async function benchLayout(layout) {
-  process.stderr.write(`\n${layout} layout\n`);
+async function benchLayout(layout, upstream) {
+  process.stderr.write(`\n${layout} layout, ${upstream} auth\n`);
+  const as = ['--upstream', upstream];
   const procs = [];
   try {
     let authUrl;
     let gatewayUrl;
     let kind;
+    let authProc;
+    let gatewayProc;
     if (layout === 'embedded') {
-      const host = child('embedded');
+      const host = child('embedded', as);
       procs.push(host.proc);
       ({ url: authUrl, gatewayUrl, kind } = await host.ready);
+      authProc = host;
+      gatewayProc = host;
     } else {
-      const auth = child('auth');
+      const auth = child('auth', as);
       procs.push(auth.proc);
       ({ url: authUrl, kind } = await auth.ready);
       const gw = child('gateway', ['--auth', authUrl]);
       procs.push(gw.proc);
       ({ url: gatewayUrl } = await gw.ready);
+      authProc = auth;
+      gatewayProc = gw;
     }
     const token = await signIn(gatewayUrl);
     const headers = { authorization: `Bearer ${token}` };
-    const direct = await measure(`${layout}: direct auth /me`, `${authUrl}/me`, headers);
-    const gateway = await measure(`${layout}: gateway /api/auth/me`, `${gatewayUrl}/api/auth/me`, headers);
-    return { layout, upstream: kind, direct, gateway, ratio: gateway.requestsPerSec / direct.requestsPerSec };
+    const name = `${layout}, ${upstream}`;
+    const direct = await measure(`${name}: auth /me direct`, `${authUrl}/me`, headers, authProc);
+    const gateway = await measure(`${name}: gateway → auth /me`, `${gatewayUrl}/api/auth/me`, headers, gatewayProc);
+    return { layout, upstream, kind, direct, gateway, ratio: gateway.requestsPerSec / direct.requestsPerSec };
   } finally {
     for (const proc of procs.reverse()) await stopChild(proc);
   }
@@ -273,8 +321,8 @@ async function benchAnchors() {
   try {
     const { helloUrl, hopUrl } = await anchors.ready;
     return {
-      hello: await measure('Fastify hello world', helloUrl),
-      hop: await measure('@fastify/http-proxy → Fastify', hopUrl),
+      hello: await measure('Fastify hello world', helloUrl, {}, anchors),
+      hop: await measure('@fastify/http-proxy → Fastify', hopUrl, {}, anchors),
     };
   } finally {
     await stopChild(anchors.proc);
@@ -283,22 +331,28 @@ async function benchAnchors() {
 
 async function main() {
   const machine = { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` };
-  process.stderr.write(`machine: ${machine.nproc} × ${machine.cpu}, Node ${machine.node}; ${connections} connections, ${duration} s per run\n`);
+  machine.loadavg = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  process.stderr.write(`machine: ${machine.nproc} × ${machine.cpu}, Node ${machine.node}, load ${machine.loadavg}; ${connections} connections, ${duration} s per run\n`);
   const layouts = [];
-  for (const layout of opts.layouts.split(',').map((s) => s.trim()).filter(Boolean)) layouts.push(await benchLayout(layout));
+  const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const upstream of list(opts.upstreams)) for (const layout of list(opts.layouts)) layouts.push(await benchLayout(layout, upstream));
   const anchors = opts['no-anchors'] ? undefined : await benchAnchors();
 
   const rows = [];
-  const row = (name, r, note = '') => rows.push(`| ${name} | ${Math.round(r.requestsPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${note} |`);
+  const row = (name, r, note = '') =>
+    rows.push(`| ${name} | ${Math.round(r.requestsPerSec).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.serverCpuMicrosPerRequest ?? ''} | ${note} |`);
   for (const l of layouts) {
-    row(`${l.layout}: auth /me direct`, l.direct, l.upstream);
-    row(`${l.layout}: gateway → auth /me`, l.gateway, `gateway/direct = ${l.ratio.toFixed(2)}`);
+    row(`${l.layout}, ${l.upstream}: auth /me direct`, l.direct, l.kind);
+    row(`${l.layout}, ${l.upstream}: gateway → auth /me`, l.gateway, `gateway/direct = ${l.ratio.toFixed(2)}`);
   }
   if (anchors) {
     row('Fastify hello world (calibration)', anchors.hello, 'anchor: 54k req/s, p99 2.9 ms (wrk)');
     row('@fastify/http-proxy → Fastify (calibration)', anchors.hop, 'anchor: 9.2k req/s, p99 11 ms');
   }
-  process.stdout.write(`\n| run | req/s | p50 ms | p99 ms | note |\n|---|---:|---:|---:|---|\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\n| run | req/s | p50 ms | p99 ms | CPU µs/req | note |\n|---|---:|---:|---:|---:|---|\n${rows.join('\n')}\n` +
+      `\nload average after the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+  );
   if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ date: new Date().toISOString(), machine, connections, duration, layouts, anchors }, null, 2)}\n`);
 }
 

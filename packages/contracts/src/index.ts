@@ -1,2 +1,4 @@
 export * from './events.js';
 export * from './auth.js';
+export * from './transactions.js';
+export * from './valuation.js';

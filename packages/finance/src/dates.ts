@@ -86,10 +86,12 @@ export function addMonths(d: Day, months: number): Day {
   return dayFromCivil(y, m, Math.min(c.day, daysInMonth(y, m)));
 }
 
+/** Same date `years` later (29 February → 28 February in a common year). */
 export function addYears(d: Day, years: number): Day {
   return addMonths(d, years * 12);
 }
 
+/** Calendar year of a day. */
 export function yearOf(d: Day): number {
   return civilFromDay(d).year;
 }

@@ -78,6 +78,19 @@ describe('Decimal', () => {
     expect(Decimal.max(d('2'), d('10')).toString()).toBe('10');
   });
 
+  it('stays exact across the 2^53 boundary of its float fast path', () => {
+    const max = d('9007199254740991');
+    expect(max.add('1').toString()).toBe('9007199254740992');
+    expect(max.add('2').sub('2').toString()).toBe('9007199254740991');
+    const x = 9490626562425156n; // squared it crosses 2^53 many times over
+    expect(d('94906265.62425156').mul('94906265.62425156').coefficient).toBe(x * x);
+    expect(d('0.000000000000000001').mul('1000000000000000000').toString()).toBe('1');
+    expect(d('12345678901234567890').sub('12345678901234567889').coefficient).toBe(1n);
+    expect(d('12345678901234567890').eq(d('12345678901234567890.000'))).toBe(true);
+    expect(max.mul('3').div('3').eq(max)).toBe(true);
+    expect(d('-9007199254740993').lt('-9007199254740992')).toBe(true);
+  });
+
   it('converts to the nearest float', () => {
     expect(d('1234.5678').toNumber()).toBe(1234.5678);
     expect(d('0.1').toNumber()).toBe(0.1);

@@ -1,9 +1,14 @@
 /**
  * Exact decimal arithmetic for money a user reconciles (ADR 0010).
  *
- * A value is `coefficient × 10^-scale` with a BigInt coefficient. Addition, subtraction and
- * multiplication are exact; a result is rounded (half-even) only when it would need more
- * than {@link MAX_SCALE} fractional digits, or by an explicit `div`/`round`/`toFixed`.
+ * A value is `coefficient × 10^-scale`. Addition, subtraction and multiplication are exact;
+ * a result is rounded (half-even) only when it would need more than {@link MAX_SCALE}
+ * fractional digits, or by an explicit `div`/`mulDiv`/`round`/`toFixed`.
+ *
+ * The coefficient is a float64 integer while it is a safe integer (|c| ≤ 2^53 − 1: every
+ * price, quantity and amount a person types) and a BigInt beyond, switching exactly at the
+ * boundary: the common case then allocates no BigInt, which is what keeps a full
+ * recomputation of 10,000 activities fast.
  */
 
 /** Fractional digits kept at most: enough for 18-decimal crypto quantities times 6-decimal prices. */
@@ -17,17 +22,54 @@ export class DecimalError extends Error {
   override readonly name = 'DecimalError';
 }
 
+/** A safe integer (number) or a BigInt outside the safe range: never a BigInt inside it. */
+type Coef = number | bigint;
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const POW10: bigint[] = [1n];
 for (let i = 1; i <= 80; i++) POW10.push(POW10[i - 1]! * 10n);
+const NUM_POW10: number[] = [];
+for (let i = 0; i <= 22; i++) NUM_POW10.push(10 ** i);
 
 function pow10(n: number): bigint {
   return POW10[n] ?? 10n ** BigInt(n);
 }
 
-const NUM_POW10: number[] = [];
-for (let i = 0; i <= 22; i++) NUM_POW10.push(10 ** i);
+function norm(x: bigint): Coef {
+  return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : x;
+}
 
-/** Divides with the given rounding; `d` must be non-zero. */
+function big(x: Coef): bigint {
+  return typeof x === 'bigint' ? x : BigInt(x);
+}
+
+function addC(a: Coef, b: Coef): Coef {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (s <= MAX_SAFE && s >= -MAX_SAFE) return s || 0;
+  }
+  return norm(big(a) + big(b));
+}
+
+function mulC(a: Coef, b: Coef): Coef {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // A float product below 2^53 in magnitude is the exact product.
+    const p = a * b;
+    if (p <= MAX_SAFE && p >= -MAX_SAFE) return p || 0;
+  }
+  return norm(big(a) * big(b));
+}
+
+function scaleUp(a: Coef, k: number): Coef {
+  if (k === 0) return a;
+  if (typeof a === 'number' && k <= 15) {
+    const p = a * NUM_POW10[k]!;
+    if (p <= MAX_SAFE && p >= -MAX_SAFE) return p;
+  }
+  return norm(big(a) * pow10(k));
+}
+
+/** Divides BigInts with the given rounding; `d` must be non-zero. */
 export function roundDiv(n: bigint, d: bigint, mode: RoundingMode): bigint {
   const q = n / d;
   const r = n - q * d;
@@ -59,28 +101,36 @@ export function roundDiv(n: bigint, d: bigint, mode: RoundingMode): bigint {
 /** Accepted input: a decimal string (`"-12.50"`, `"1e-8"`), a BigInt integer or a Decimal. */
 export type DecimalInput = string | bigint | Decimal;
 
+// Module-level constructor for the parser and helpers (set in a static block: the
+// constructor stays private, and no lookup on the class happens on the hot path).
+let make: (c: Coef, scale: number) => Decimal;
+
 /**
  * Immutable exact decimal.
  *
  * @example
- * const cost = Decimal.from('10').mul('123.4567').add('4.95'); // "1239.517"
+ * const cost = toDecimal('10').mul('123.4567').add('4.95'); // "1239.517"
  * cost.toFixed(2); // "1239.52"
  */
 export class Decimal {
-  /** Integer coefficient. */
-  readonly coefficient: bigint;
+  /** Coefficient: a safe-integer number, or a BigInt outside that range. */
+  readonly c: Coef;
   /** Number of fractional digits, 0 … MAX_SCALE. */
   readonly scale: number;
 
-  private constructor(coefficient: bigint, scale: number) {
-    this.coefficient = coefficient;
+  private constructor(c: Coef, scale: number) {
+    this.c = c;
     this.scale = scale;
   }
 
-  // Hot paths use the module-level ZERO/ONE/from: static members of a class are slow to look
-  // up once a loader (tsx, vitest) has redefined the class's `name` (esbuild keepNames).
-  static readonly ZERO: Decimal = new Decimal(0n, 0);
-  static readonly ONE: Decimal = new Decimal(1n, 0);
+  static {
+    make = (c, scale) => new Decimal(c, scale);
+  }
+
+  // Hot paths use the module-level ZERO/ONE/toDecimal: static members of a class are slow to
+  // look up once a loader (tsx, vitest) has redefined the class's `name` (esbuild keepNames).
+  static readonly ZERO: Decimal = new Decimal(0, 0);
+  static readonly ONE: Decimal = new Decimal(1, 0);
 
   /** Parses a string, BigInt or Decimal; throws {@link DecimalError} on anything else. */
   static from(v: DecimalInput): Decimal {
@@ -92,11 +142,6 @@ export class Decimal {
     return maybeDecimal(v);
   }
 
-  /** @internal Used by the module's parser; prefer {@link from}. */
-  static make(coefficient: bigint, scale: number): Decimal {
-    return new Decimal(coefficient, scale);
-  }
-
   /** Converts a float through its shortest round-trip string (lossy by nature: prefer strings). */
   static fromNumber(n: number): Decimal {
     if (!Number.isFinite(n)) throw new DecimalError(`not a finite number: ${n}`);
@@ -105,7 +150,7 @@ export class Decimal {
 
   /** Builds `coefficient × 10^-scale`, rounding half-even if scale exceeds MAX_SCALE. */
   static of(coefficient: bigint, scale: number): Decimal {
-    return scaled(coefficient, scale);
+    return scaled(norm(coefficient), scale);
   }
 
   /** Sum of many values, exact. */
@@ -123,74 +168,85 @@ export class Decimal {
     return a.cmp(b) >= 0 ? a : b;
   }
 
+  /** The coefficient as a BigInt. */
+  get coefficient(): bigint {
+    return big(this.c);
+  }
+
   add(other: DecimalInput): Decimal {
     const b = toDecimal(other);
-    if (this.scale === b.scale) return new Decimal(this.coefficient + b.coefficient, this.scale);
-    if (this.scale > b.scale) return new Decimal(this.coefficient + b.coefficient * pow10(this.scale - b.scale), this.scale);
-    return new Decimal(this.coefficient * pow10(b.scale - this.scale) + b.coefficient, b.scale);
+    if (this.scale === b.scale) return new Decimal(addC(this.c, b.c), this.scale);
+    if (this.scale > b.scale) return new Decimal(addC(this.c, scaleUp(b.c, this.scale - b.scale)), this.scale);
+    return new Decimal(addC(scaleUp(this.c, b.scale - this.scale), b.c), b.scale);
   }
 
   sub(other: DecimalInput): Decimal {
-    return this.add(toDecimal(other).neg());
+    const b = toDecimal(other);
+    if (b.c === 0) return this;
+    const nb = typeof b.c === 'number' ? -b.c : norm(-b.c);
+    if (this.scale === b.scale) return new Decimal(addC(this.c, nb), this.scale);
+    if (this.scale > b.scale) return new Decimal(addC(this.c, scaleUp(nb, this.scale - b.scale)), this.scale);
+    return new Decimal(addC(scaleUp(this.c, b.scale - this.scale), nb), b.scale);
   }
 
   mul(other: DecimalInput): Decimal {
     const b = toDecimal(other);
-    return scaled(this.coefficient * b.coefficient, this.scale + b.scale);
+    return scaled(mulC(this.c, b.c), this.scale + b.scale);
   }
 
   /** `this / divisor` rounded to `scale` fractional digits (default MAX_SCALE, half-even). */
   div(divisor: DecimalInput, scale: number = MAX_SCALE, mode: RoundingMode = 'half-even'): Decimal {
-    const b = Decimal.from(divisor);
-    if (b.coefficient === 0n) throw new DecimalError('division by zero');
+    const b = toDecimal(divisor);
+    if (b.c === 0) throw new DecimalError('division by zero');
     // (a/10^ea) / (b/10^eb) = a·10^(s+eb) / (b·10^ea) · 10^-s
-    const num = this.coefficient * pow10(scale + b.scale);
-    const den = b.coefficient * pow10(this.scale);
-    return new Decimal(roundDiv(num, den, mode), scale);
+    const num = big(this.c) * pow10(scale + b.scale);
+    const den = big(b.c) * pow10(this.scale);
+    return new Decimal(norm(roundDiv(num, den, mode)), scale);
   }
 
   /** `this × numerator / denominator` with a single rounding (pro-rata allocation). */
   mulDiv(numerator: DecimalInput, denominator: DecimalInput, scale: number = MAX_SCALE, mode: RoundingMode = 'half-even'): Decimal {
     const n = toDecimal(numerator);
     const d = toDecimal(denominator);
-    if (d.coefficient === 0n) throw new DecimalError('division by zero');
-    const num = this.coefficient * n.coefficient * pow10(scale + d.scale);
-    const den = d.coefficient * pow10(this.scale + n.scale);
-    return new Decimal(roundDiv(num, den, mode), scale);
+    if (d.c === 0) throw new DecimalError('division by zero');
+    const num = big(this.c) * big(n.c) * pow10(scale + d.scale);
+    const den = big(d.c) * pow10(this.scale + n.scale);
+    return new Decimal(norm(roundDiv(num, den, mode)), scale);
   }
 
   neg(): Decimal {
-    return this.coefficient === 0n ? this : new Decimal(-this.coefficient, this.scale);
+    if (this.c === 0) return this;
+    return new Decimal(typeof this.c === 'number' ? -this.c : norm(-this.c), this.scale);
   }
 
   abs(): Decimal {
-    return this.coefficient < 0n ? new Decimal(-this.coefficient, this.scale) : this;
+    return this.c < 0 ? this.neg() : this;
   }
 
   /** -1, 0 or 1. */
   sign(): -1 | 0 | 1 {
-    return this.coefficient === 0n ? 0 : this.coefficient < 0n ? -1 : 1;
+    return this.c === 0 ? 0 : this.c < 0 ? -1 : 1;
   }
 
   isZero(): boolean {
-    return this.coefficient === 0n;
+    return this.c === 0;
   }
 
   isNegative(): boolean {
-    return this.coefficient < 0n;
+    return this.c < 0;
   }
 
   isPositive(): boolean {
-    return this.coefficient > 0n;
+    return this.c > 0;
   }
 
   /** -1, 0 or 1 as `this` is less than, equal to or greater than `other` (by value). */
   cmp(other: DecimalInput): -1 | 0 | 1 {
     const b = toDecimal(other);
-    let x = this.coefficient;
-    let y = b.coefficient;
-    if (this.scale > b.scale) y *= pow10(this.scale - b.scale);
-    else if (b.scale > this.scale) x *= pow10(b.scale - this.scale);
+    let x = this.c;
+    let y = b.c;
+    if (this.scale > b.scale) y = scaleUp(y, this.scale - b.scale);
+    else if (b.scale > this.scale) x = scaleUp(x, b.scale - this.scale);
     return x < y ? -1 : x > y ? 1 : 0;
   }
 
@@ -217,18 +273,18 @@ export class Decimal {
   /** Rounds to `places` fractional digits (never adds digits). */
   round(places: number, mode: RoundingMode = 'half-even'): Decimal {
     if (places >= this.scale) return this;
-    return new Decimal(roundDiv(this.coefficient, pow10(this.scale - places), mode), places);
+    return new Decimal(norm(roundDiv(big(this.c), pow10(this.scale - places), mode)), places);
   }
 
   /** Exactly `places` fractional digits, rounded with `mode` (default half-even). */
   toFixed(places: number, mode: RoundingMode = 'half-even'): string {
     const r = this.round(places, mode);
-    return format(r.coefficient * pow10(places - r.scale), places, false);
+    return format(scaleUp(r.c, places - r.scale), places, false);
   }
 
   /** Canonical string: no exponent, no trailing fractional zeros ("1.5", "-0.001", "0"). */
   toString(): string {
-    return format(this.coefficient, this.scale, true);
+    return format(this.c, this.scale, true);
   }
 
   toJSON(): string {
@@ -237,23 +293,20 @@ export class Decimal {
 
   /** Nearest float64 (for derived series and statistics only, never for balances). */
   toNumber(): number {
-    const c = this.coefficient;
-    if (c >= -9007199254740991n && c <= 9007199254740991n && this.scale <= 22) {
-      return Number(c) / NUM_POW10[this.scale]!;
-    }
-    return Number.parseFloat(format(c, this.scale, false));
+    if (typeof this.c === 'number' && this.scale <= 22) return this.c / NUM_POW10[this.scale]!;
+    return Number.parseFloat(format(this.c, this.scale, false));
   }
 }
 
 /** Zero (module constant: cheaper to reach than `Decimal.ZERO`). */
-export const ZERO: Decimal = Decimal.make(0n, 0);
+export const ZERO: Decimal = make(0, 0);
 /** One. */
-export const ONE: Decimal = Decimal.make(1n, 0);
+export const ONE: Decimal = make(1, 0);
 
 /** Parses a string, BigInt or Decimal (same as `Decimal.from`). */
 export function toDecimal(v: DecimalInput): Decimal {
   if (typeof v === 'string') return parse(v);
-  if (typeof v === 'bigint') return Decimal.make(v, 0);
+  if (typeof v === 'bigint') return make(norm(v), 0);
   return v;
 }
 
@@ -263,15 +316,15 @@ export function maybeDecimal(v: DecimalInput | null | undefined): Decimal | null
   return toDecimal(v);
 }
 
-function scaled(coefficient: bigint, scale: number): Decimal {
-  if (scale < 0) return Decimal.make(coefficient * pow10(-scale), 0);
-  if (scale > MAX_SCALE) return Decimal.make(roundDiv(coefficient, pow10(scale - MAX_SCALE), 'half-even'), MAX_SCALE);
-  return Decimal.make(coefficient, scale);
+function scaled(c: Coef, scale: number): Decimal {
+  if (scale < 0) return make(scaleUp(c, -scale), 0);
+  if (scale > MAX_SCALE) return make(norm(roundDiv(big(c), pow10(scale - MAX_SCALE), 'half-even')), MAX_SCALE);
+  return make(c, scale);
 }
 
-function format(coefficient: bigint, scale: number, strip: boolean): string {
-  const negative = coefficient < 0n;
-  let digits = (negative ? -coefficient : coefficient).toString();
+function format(c: Coef, scale: number, strip: boolean): string {
+  const negative = c < 0;
+  let digits = (negative ? -c : c).toString();
   if (scale === 0) return negative ? `-${digits}` : digits;
   if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
   let int = digits.slice(0, digits.length - scale);
@@ -295,7 +348,7 @@ function parse(s: string): Decimal {
     negative = first === 45;
     i = 1;
   }
-  // Up to 15 digits accumulate exactly in a float: much faster than slicing and BigInt(string).
+  // Up to 15 digits accumulate exactly in a float: no slicing, no BigInt.
   let acc = 0;
   let digits = 0;
   let fraction = 0;
@@ -310,25 +363,22 @@ function parse(s: string): Decimal {
     else break;
   }
   if (digits === 0) throw new DecimalError(`not a decimal: ${JSON.stringify(s)}`);
+  const mantissaEnd = i;
   let exponent = 0;
   if (i < len && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69) /* e E */) {
     const expStart = ++i;
     if (i < len && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43)) i++;
     const digitsStart = i;
-    while (i < len && isDigit(s.charCodeAt(i))) i++;
+    while (i < len && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
     if (i === digitsStart) throw new DecimalError(`not a decimal: ${JSON.stringify(s)}`);
     exponent = Number(s.slice(expStart, i));
   }
   if (i !== len) throw new DecimalError(`not a decimal: ${JSON.stringify(s)}`);
-  let c: bigint;
-  if (digits <= 15) c = BigInt(acc);
+  let c: Coef;
+  if (digits <= 15) c = negative && acc !== 0 ? -acc : acc;
   else {
-    const body = s.slice(negative || first === 43 ? 1 : 0, exponent !== 0 || s.includes('e') || s.includes('E') ? s.search(/[eE]/) : len);
-    c = BigInt(body.replace('.', ''));
+    const body = BigInt(s.slice(first === 45 || first === 43 ? 1 : 0, mantissaEnd).replace('.', ''));
+    c = norm(negative ? -body : body);
   }
-  return scaled(negative ? -c : c, fraction - exponent);
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  return scaled(c, fraction - exponent);
 }

@@ -29,8 +29,8 @@ export type {
   Instrument,
   MarketDataInput,
 } from './types.js';
-export { prepareMarketData } from './market.js';
-export type { MarketData } from './market.js';
+export { parseFloatFast, prepareMarketData } from './market.js';
+export type { MarketData, Series } from './market.js';
 
 export { applyChanges, buildPortfolio, diagnostics } from './portfolio.js';
 export type { PortfolioChanges, PortfolioInput } from './portfolio.js';
@@ -47,7 +47,7 @@ export type { RangeName, RangeSpec, ResolvedRange } from './ranges.js';
 export { CASH_CLASS } from './selection.js';
 export type { Filter } from './selection.js';
 
-export { chainLink, dailyReturns, modifiedDietz, performance, returnSeries } from './performance.js';
+export { chainLink, dailyReturns, modifiedDietz, performance, performanceByYear, returnSeries } from './performance.js';
 export type { PerformancePoint, PerformanceQuery, PerformanceResult, ReturnSeries } from './performance.js';
 export { brent, xirr } from './xirr.js';
 export type { DatedAmount } from './xirr.js';
@@ -67,7 +67,7 @@ export {
   standardDeviation,
   volatility,
 } from './risk.js';
-export type { ComparisonPoint, ComparisonResult, Drawdown, RiskQuery, RiskResult } from './risk.js';
+export type { Benchmark, ComparisonPoint, ComparisonResult, Drawdown, RiskQuery, RiskResult } from './risk.js';
 
 export { holdings } from './holdings.js';
 export type { CashSummary, HoldingSummary, HoldingsGroup, HoldingsResult } from './holdings.js';

@@ -36,6 +36,7 @@ export interface LotBook {
   costBase: Decimal;
 }
 
+/** An empty position under the given cost basis method. */
 export function newLotBook(method: CostBasisMethod): LotBook {
   return { method, lots: [], head: 0, quantity: ZERO, cost: ZERO, costBase: ZERO };
 }

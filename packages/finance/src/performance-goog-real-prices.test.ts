@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from './dates.js';
-import { performance } from './performance.js';
+import { performance, performanceByYear } from './performance.js';
 import { compareWithBenchmark, risk } from './risk.js';
 import { build, googCloses } from './test/fixtures.js';
 
@@ -58,7 +58,15 @@ describe('buy and hold on real GOOG prices', () => {
     expect(Math.abs(v / tradingDayVol - 1)).toBeLessThan(0.03);
   });
 
+  it('chain-links the calendar years into the whole period', () => {
+    const years = performanceByYear(p);
+    expect(years.map((y) => y.year)).toEqual([2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011, 2012, 2013]);
+    expect(years.reduce((acc, y) => acc * (1 + y.twr), 1) - 1).toBeCloseTo(ratio - 1, 9);
+    expect(years[0]!.series).toEqual([]);
+  });
+
   it('compares with itself as a benchmark: beta and correlation 1', () => {
+    expect(compareWithBenchmark(p, { symbol: 'GOOG' }, { range: '1Y' }).correlation).toBeCloseTo(1, 9);
     const c = compareWithBenchmark(p, closes, { range: '5Y' });
     expect(c.beta).toBeCloseTo(1, 9);
     expect(c.correlation).toBeCloseTo(1, 9);

@@ -1,4 +1,4 @@
-import { addYears, formatDate } from './dates.js';
+import { addYears, formatDate, yearOf } from './dates.js';
 import { resolveRange, type RangeSpec, type ResolvedRange } from './ranges.js';
 import { aggregate, selectSegments, type Aggregate, type Filter } from './selection.js';
 import type { Portfolio } from './state.js';
@@ -8,6 +8,8 @@ import { xirr } from './xirr.js';
 export interface PerformanceQuery {
   range?: RangeSpec;
   filter?: Filter;
+  /** Build the daily series (default true). */
+  series?: boolean;
 }
 
 export interface PerformancePoint {
@@ -102,6 +104,7 @@ export interface ReturnSeries {
   readonly index: Float64Array;
 }
 
+/** Daily values, flows, TWR returns and index of a range and filter (what performance and risk start from). */
 export function returnSeries(p: Portfolio, query: PerformanceQuery = {}): ReturnSeries {
   const range = resolveRange(query.range ?? 'MAX', p.asOf, p.startDay);
   const agg = aggregate(p, selectSegments(p, query.filter), range.base, range.end, query.filter);
@@ -120,7 +123,8 @@ export function performance(p: Portfolio, query: PerformanceQuery = {}): Perform
   const { range, aggregate: agg, index } = returnSeries(p, query);
   const { value, inflow, outflow } = agg;
   const T = value.length - 1;
-  const series: PerformancePoint[] = new Array<PerformancePoint>(value.length);
+  const withSeries = query.series !== false;
+  const series: PerformancePoint[] = withSeries ? new Array<PerformancePoint>(value.length) : [];
   let inflows = 0;
   let outflows = 0;
   const flows: { date: number; amount: number }[] = [];
@@ -128,9 +132,10 @@ export function performance(p: Portfolio, query: PerformanceQuery = {}): Perform
   for (let i = 0; i <= T; i++) {
     inflows += inflow[i]!;
     outflows += outflow[i]!;
-    if (inflow[i] !== 0) flows.push({ date: range.base + i, amount: -inflow[i]! });
-    if (outflow[i] !== 0) flows.push({ date: range.base + i, amount: outflow[i]! });
-    series[i] = { date: formatDate(range.base + i), value: value[i]!, netContribution: value[0]! + inflows - outflows, twrIndex: index[i]! };
+    // Same date, same discount factor: XIRR only needs the day's net amount.
+    const net = outflow[i]! - inflow[i]!;
+    if (net !== 0) flows.push({ date: range.base + i, amount: net });
+    if (withSeries) series[i] = { date: formatDate(range.base + i), value: value[i]!, netContribution: value[0]! + inflows - outflows, twrIndex: index[i]! };
   }
   if (value[T] !== 0) flows.push({ date: range.end, amount: value[T]! });
   const twr = index[T]! - 1;
@@ -160,4 +165,16 @@ export function performance(p: Portfolio, query: PerformanceQuery = {}): Perform
       : null,
     series,
   };
+}
+
+/**
+ * Performance of every calendar year from the first activity to `asOf` (the current year
+ * to date), without daily series.
+ */
+export function performanceByYear(p: Portfolio, query: Omit<PerformanceQuery, 'range' | 'series'> = {}): (PerformanceResult & { year: number })[] {
+  const out: (PerformanceResult & { year: number })[] = [];
+  for (let year = yearOf(p.startDay + 1); year <= yearOf(p.asOf); year++) {
+    out.push({ year, ...performance(p, { ...query, range: { year }, series: false }) });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { formatDate, type Day } from './dates.js';
-import { parseSeries } from './market.js';
+import { parseSeries, type Series } from './market.js';
 import { returnSeries, type PerformanceQuery } from './performance.js';
 import type { Portfolio } from './state.js';
 import type { DatedValue } from './types.js';
@@ -144,9 +144,21 @@ export function betaCorrelation(returns: ArrayLike<number>, benchmark: ArrayLike
   return { beta: vb === 0 ? null : cov / vb, correlation: va === 0 || vb === 0 ? null : cov / Math.sqrt(va * vb) };
 }
 
+/** A benchmark: dated prices, or the symbol of an instrument in the portfolio's market data. */
+export type Benchmark = readonly DatedValue[] | { symbol: string };
+
+function benchmarkSeries(p: Portfolio | null, benchmark: Benchmark): Series {
+  if ('symbol' in benchmark) {
+    const s = p?.market.prices.get(benchmark.symbol);
+    if (!s) throw new RangeError(`no prices for benchmark ${benchmark.symbol}`);
+    return s;
+  }
+  return parseSeries(benchmark);
+}
+
 /** Daily index of a price series over base … end (carried forward; 1 on the base day). */
-export function benchmarkIndex(prices: readonly DatedValue[], base: Day, end: Day): Float64Array {
-  const s = parseSeries(prices);
+export function benchmarkIndex(prices: readonly DatedValue[] | Series, base: Day, end: Day): Float64Array {
+  const s = 'days' in prices ? prices : parseSeries(prices);
   const len = end - base + 1;
   const out = new Float64Array(len);
   let k = -1;
@@ -175,8 +187,8 @@ function returnsOfIndex(index: Float64Array): Float64Array {
 export interface RiskQuery extends PerformanceQuery {
   /** Annual risk-free rate for Sharpe and Sortino (default 0). */
   riskFreeRate?: number;
-  /** Benchmark prices for beta and correlation. */
-  benchmark?: readonly DatedValue[];
+  /** Benchmark for beta and correlation. */
+  benchmark?: Benchmark;
 }
 
 export interface RiskResult {
@@ -196,7 +208,7 @@ export interface RiskResult {
 export function risk(p: Portfolio, query: RiskQuery = {}): RiskResult {
   const { range, returns, index } = returnSeries(p, query);
   const r = returns.subarray(1);
-  const bc = query.benchmark ? betaCorrelation(r, returnsOfIndex(benchmarkIndex(query.benchmark, range.base, range.end))) : null;
+  const bc = query.benchmark ? betaCorrelation(r, returnsOfIndex(benchmarkIndex(benchmarkSeries(p, query.benchmark), range.base, range.end))) : null;
   return {
     range: { from: formatDate(range.base), to: formatDate(range.end) },
     volatility: volatility(r),
@@ -225,10 +237,15 @@ export interface ComparisonResult {
   series: ComparisonPoint[];
 }
 
-/** The portfolio's TWR against any instrument's prices over the same range, both indexed to 1. */
-export function compareWithBenchmark(p: Portfolio, benchmark: readonly DatedValue[], query: PerformanceQuery = {}): ComparisonResult {
+/**
+ * The portfolio's TWR against any instrument over the same range, both indexed to 1 on the
+ * base day (the benchmark is a price return in its own currency).
+ *
+ * @example compareWithBenchmark(p, { symbol: 'VWCE' }, { range: '3Y' }).series
+ */
+export function compareWithBenchmark(p: Portfolio, benchmark: Benchmark, query: PerformanceQuery = {}): ComparisonResult {
   const { range, returns, index } = returnSeries(p, query);
-  const bIndex = benchmarkIndex(benchmark, range.base, range.end);
+  const bIndex = benchmarkIndex(benchmarkSeries(p, benchmark), range.base, range.end);
   const bc = betaCorrelation(returns.subarray(1), returnsOfIndex(bIndex));
   const series: ComparisonPoint[] = [];
   for (let i = 0; i < index.length; i++) series.push({ date: formatDate(range.base + i), portfolio: index[i]!, benchmark: bIndex[i]! });

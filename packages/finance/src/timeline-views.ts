@@ -34,6 +34,7 @@ export interface HoldingTimeline {
   valueBase: Float64Array;
 }
 
+/** Daily quantity, price (with provenance), FX and value of a holding in one account or all of them. */
 export function holdingTimeline(p: Portfolio, symbol: string, accountId?: string): HoldingTimeline {
   const inst = p.instruments.get(symbol);
   const track = p.prices.get(symbol);

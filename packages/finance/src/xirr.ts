@@ -40,33 +40,52 @@ export function xirr(flows: readonly DatedAmount[], guess = 0.1): number | null 
     if (d < d0) d0 = d;
   }
   if (!hasPos || !hasNeg) return null;
-  const t = days.map((d) => (d - d0) / 365);
+  const t = new Float64Array(days.length);
+  let tMax = 0;
+  for (let i = 0; i < days.length; i++) {
+    t[i] = (days[i]! - d0) / 365;
+    if (t[i]! > tMax) tMax = t[i]!;
+  }
+  // Σ a_i e^(−x t_i), scaled by e^(−m) with m = max_i(−x t_i) so nothing overflows (t ≥ 0).
   const g = (x: number): number => {
-    let m = Number.NEGATIVE_INFINITY;
-    for (const ti of t) m = Math.max(m, -x * ti);
+    const m = x < 0 ? -x * tMax : 0;
     let s = 0;
     for (let i = 0; i < t.length; i++) s += amounts[i]! * Math.exp(-x * t[i]! - m);
     return s;
   };
   const x0 = Math.log1p(Math.max(guess, -0.99));
-  let best: [number, number] | null = null;
-  let prevX = GRID[0]!;
-  let prevG = g(prevX);
-  if (prevG === 0) return Math.expm1(prevX);
-  for (let k = 1; k < GRID.length; k++) {
-    const x = GRID[k]!;
-    const gx = g(x);
-    if (gx === 0) return Math.expm1(x);
-    if (Math.sign(gx) !== Math.sign(prevG)) {
-      const distance = x0 < prevX ? prevX - x0 : x0 > x ? x0 - x : 0;
-      const bestDistance = best ? (x0 < best[0] ? best[0] - x0 : x0 > best[1] ? x0 - best[1] : 0) : Number.POSITIVE_INFINITY;
-      if (distance < bestDistance) best = [prevX, x];
+  const g0 = g(x0);
+  if (g0 === 0) return guess;
+  // Walk the grid outwards from the guess and stop at the first sign change: the root
+  // nearest the guess, as Newton from the guess would find in the well-behaved case.
+  const above = GRID.filter((x) => x > x0);
+  const below = GRID.filter((x) => x < x0).reverse();
+  let ia = 0;
+  let ib = 0;
+  let xa = x0;
+  let ga = g0;
+  let xb = x0;
+  let gb = g0;
+  while (ia < above.length || ib < below.length) {
+    const da = ia < above.length ? above[ia]! - x0 : Number.POSITIVE_INFINITY;
+    const db = ib < below.length ? x0 - below[ib]! : Number.POSITIVE_INFINITY;
+    if (da <= db) {
+      const x = above[ia++]!;
+      const gx = g(x);
+      if (gx === 0) return Math.expm1(x);
+      if (Math.sign(gx) !== Math.sign(ga)) return Math.expm1(brent(g, xa, x, 1e-13));
+      xa = x;
+      ga = gx;
+    } else {
+      const x = below[ib++]!;
+      const gx = g(x);
+      if (gx === 0) return Math.expm1(x);
+      if (Math.sign(gx) !== Math.sign(gb)) return Math.expm1(brent(g, x, xb, 1e-13));
+      xb = x;
+      gb = gx;
     }
-    prevX = x;
-    prevG = gx;
   }
-  if (!best) return null;
-  return Math.expm1(brent(g, best[0], best[1], 1e-13));
+  return null;
 }
 
 /** Brent's root finder on [a, b] where f(a) and f(b) differ in sign. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, base64url } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSigningKey, signAccessToken, startStack, type Stack } from './test/fixtures.js';
+import { startGateway, type RunningGateway } from './index.js';
+import { createSigningKey, signAccessToken, startStack, startUpstream, type Stack, type Upstream } from './test/fixtures.js';
 
 describe('the gateway checks access tokens before a service sees the request', () => {
   let stack: Stack;
@@ -154,5 +155,33 @@ describe('the gateway checks access tokens before a service sees the request', (
       expect(res.status).toBe(401);
       expect(stack.auth.hits.length + stack.portfolio.hits.length).toBe(before);
     });
+  });
+});
+
+describe('when the auth service cannot be reached for its keys', () => {
+  let gateway: RunningGateway;
+  let portfolio: Upstream;
+  beforeAll(async () => {
+    const gone = await startUpstream('auth');
+    await gone.close();
+    portfolio = await startUpstream('portfolio');
+    gateway = await startGateway({
+      services: { auth: gone.url, portfolio: portfolio.url },
+      env: { LOG_LEVEL: 'silent' },
+      host: '127.0.0.1',
+      port: 0,
+    });
+  });
+  afterAll(async () => {
+    await gateway.close();
+    await portfolio.close();
+  });
+
+  it('answers 503 unavailable, not 401: the token may be fine', async () => {
+    const token = await signAccessToken(await createSigningKey());
+    const res = await fetch(`${gateway.url}/api/portfolio/holdings`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(portfolio.hits).toHaveLength(0);
   });
 });

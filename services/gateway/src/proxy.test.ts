@@ -63,6 +63,26 @@ describe('routing /api/<service>/… to the services', () => {
     expect(await res.json()).toMatchObject({ id: '6b1f7f0e-4b9a-4f8e-9d55-0d4a4f1c2a11' });
   });
 
+  it('passes large and chunked bodies through intact', async () => {
+    const big = await get('/api/portfolio/bytes/300000');
+    expect(big.headers.get('content-length')).toBe('300000');
+    expect((await big.text()).length).toBe(300_000);
+    const small = await get('/api/portfolio/bytes/10');
+    expect(await small.text()).toBe('bbbbbbbbbb');
+    const chunked = await get('/api/portfolio/chunked/250000');
+    expect(chunked.headers.get('content-length')).toBeNull();
+    const text = await chunked.text();
+    expect(text.length).toBe(250_000);
+    expect(/^c+$/.test(text)).toBe(true);
+  });
+
+  it('answers a HEAD like the service does, without a body', async () => {
+    const res = await fetch(`${stack.gateway.url}/api/portfolio/bytes/100`, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe('100');
+    expect(await res.text()).toBe('');
+  });
+
   it('answers an unknown service with 404 not_found', async () => {
     const res = await get('/api/nope/things');
     expect(res.status).toBe(404);

@@ -19,6 +19,16 @@ declare module 'fastify' {
   }
 }
 
+/** What @fastify/reply-from hands to `onResponse` (its types call it a ServerResponse). */
+interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** undici's body: a Readable that can also be read whole. */
+  stream: Readable & { arrayBuffer?: () => Promise<ArrayBuffer> };
+}
+
+const SMALL_BODY = 64 * 1024;
+
 export interface ProxyOptions {
   service: string;
   upstream: string;
@@ -85,18 +95,18 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
         return headers;
       },
       onResponse(request, reply, res) {
-        const upstream = res as unknown as { statusCode: number; stream: Readable };
+        const upstream = res as unknown as UpstreamResponse;
         observe(service, upstream.statusCode, request.upstreamStartedAt);
         request.upstreamSpan?.end({ 'http.response.status_code': upstream.statusCode }, upstream.statusCode >= 500);
-        if (process.env.BUFFER_SMALL === '1') {
-          const len = Number((upstream as unknown as { headers: Record<string, string> }).headers['content-length']);
-          if (len >= 0 && len <= 65536) {
-            void (upstream.stream as unknown as { arrayBuffer(): Promise<ArrayBuffer> }).arrayBuffer().then(
-              (b) => reply.send(Buffer.from(b)),
-              (err: Error) => reply.send(err),
-            );
-            return;
-          }
+        // Small bodies of known length (nearly every JSON answer) are read whole and sent
+        // as one buffer: piping a stream through Fastify costs more than the copy.
+        const length = Number(upstream.headers['content-length']);
+        if (length <= SMALL_BODY && upstream.stream.arrayBuffer) {
+          upstream.stream.arrayBuffer().then(
+            (body) => void reply.send(Buffer.from(body)),
+            (err: unknown) => void reply.send(upstreamError(service, err as Error)),
+          );
+          return;
         }
         void reply.send(upstream.stream);
       },

@@ -141,6 +141,27 @@ describe('failed token checks', () => {
   });
 });
 
+describe('when the rate-limit store fails', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    const broken: KeyValueStore = {
+      ...createMemoryStore(),
+      incr: () => Promise.reject(new Error('connection refused')),
+    };
+    stack = await startStack({ env: LIMITS, store: broken });
+  });
+  afterAll(() => stack.close());
+
+  it('lets requests through rather than failing them', async () => {
+    const token = await stack.token();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await fetch(`${stack.gateway.url}/api/portfolio/holdings`, { headers: { authorization: `Bearer ${token}` } })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+  });
+});
+
 describe('the rate-limit key of a client address', () => {
   it.each([
     ['203.0.113.7', '203.0.113.7'],

@@ -47,7 +47,8 @@ interface Pending {
  * the events waiting are then handled one after the other in one transaction, which saves
  * the round trips of a transaction per event under load and adds no delay when idle. If
  * anything in such a group fails, it is rolled back whole and each event is handled again
- * in a transaction of its own, so one event's failure never touches another's effect.
+ * in a transaction of its own, so one event's failure never touches another's effect (a
+ * handler may therefore run twice for one attempt; only the committed run has an effect).
  */
 export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
   const { transport, queue, handlers, logger } = options;

@@ -79,6 +79,20 @@ describe.each(testDatabases())('the outbox on %s', (kind) => {
     expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   });
 
+  it('writes many events at once, in order, and none of them if one is invalid', async () => {
+    const outbox = createOutbox({ source: 'auth' });
+    const items = Array.from({ length: 1500 }, () => ({ type: 'auth.user.registered' as const, data: registered() }));
+    const ids = await db.transaction().execute((trx) => outbox.enqueueMany(trx, items));
+    expect(ids).toHaveLength(1500);
+    const rows = await db.selectFrom('outbox').select(['id', 'data']).orderBy('id').execute();
+    expect(rows.map((r) => r.id)).toEqual(ids);
+    expect(rows[1499]!.data).toEqual(items[1499]!.data);
+
+    const bad = [...items.slice(0, 3), { type: 'auth.user.registered' as const, data: { ...registered(), userId: 'nope' } }];
+    await expect(outbox.enqueueMany(db, bad)).rejects.toThrow(/invalid data/);
+    expect(await db.selectFrom('outbox').select('id').execute()).toHaveLength(1500);
+  });
+
   it('carries the current trace as the traceparent extension', async () => {
     const { runWithContext } = await import('../context.js');
     const outbox = createOutbox({ source: 'auth' });

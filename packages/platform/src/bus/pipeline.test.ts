@@ -179,7 +179,8 @@ describe.each(combos)('events on %s through the %s transport', (dbKind, transpor
     expect(parked).toMatchObject({ id: poison, type: 'auth.user.registered', attempts: 3 });
     expect(parked!.reason).toContain('cannot register poison@example.com');
     expect(parked!.body).toMatchObject({ id: poison, data: { email: 'poison@example.com' } });
-    expect(calls.get(poison)).toBe(3);
+    // At least once per attempt: a failure inside a group commit reruns the event alone.
+    expect(calls.get(poison)).toBeGreaterThanOrEqual(3);
     expect(await effects()).not.toContain(poison);
   });
 

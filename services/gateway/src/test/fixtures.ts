@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { createKeyVerifier, createMemoryStore, type KeyValueStore, type Logger } from '@meridian/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -91,6 +91,13 @@ export async function startUpstream(name: string, routes?: (app: FastifyInstance
   });
   app.get('/health/ready', async (_req, reply) => reply.status(upstream.ready ? 200 : 503).send({ status: upstream.ready ? 'ready' : 'not_ready' }));
   app.get('/hang', (_req, reply) => new Promise<void>((resolve) => hanging.add(() => { void reply.send({ late: true }); resolve(); })));
+  app.get<{ Params: { n: string } }>('/bytes/:n', async (request, reply) => reply.type('text/plain').send('b'.repeat(Number(request.params.n))));
+  app.get<{ Params: { n: string } }>('/chunked/:n', async (request, reply) => {
+    const n = Number(request.params.n);
+    return reply.type('text/plain').send(Readable.from((function* () {
+      for (let i = 0; i < n; i += 1000) yield Buffer.alloc(Math.min(1000, n - i), 'c');
+    })()));
+  });
   routes?.(app, upstream);
   app.all('/*', async (request) => ({
     service: name,

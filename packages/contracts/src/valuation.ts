@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { calendarDate, decimalString, priceSource } from './events/valuation.js';
+
+/**
+ * HTTP DTOs of the valuation service (public contract: see services/valuation/README.md).
+ * Prices and rates are exact decimals as strings; `simulated: true` marks every response
+ * that carries prices of the simulated market.
+ */
+
+export { pricePoint, priceSource, priceSources, type PricePoint, type PriceSource } from './events/valuation.js';
+
+// ISO 4217 codes in use (plus the precious metals and SDR); XTS (testing) and XXX (none) are not currencies.
+const ISO_4217 = new Set(
+  (
+    'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD ' +
+    'CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL ' +
+    'GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW ' +
+    'KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN ' +
+    'NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL ' +
+    'SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES ' +
+    'VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL'
+  ).split(' '),
+);
+
+/** Whether `code` is an ISO 4217 currency code (upper case). */
+export function isIsoCurrency(code: string): boolean {
+  return ISO_4217.has(code);
+}
+
+/** An ISO 4217 code; lower case is accepted and upper-cased. */
+export const isoCurrency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isIsoCurrency, { message: 'unknown currency: expected an ISO 4217 code such as USD or EUR' });
+
+/**
+ * A ticker as providers write it (`AAPL`, `BRK-B`, `VOD.L`, `BTC-USD`, `EURUSD=X`, `^GSPC`),
+ * upper-cased. No slashes or spaces, so it is safe in a URL path.
+ */
+export const tickerSymbol = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^[A-Z0-9^][A-Z0-9.\-=^_]{0,31}$/, 'expected a ticker symbol such as AAPL, VOD.L or BTC-USD'));
+
+export const instrumentTypes = ['EQUITY', 'ETF', 'FUND', 'BOND', 'CRYPTO', 'CASH', 'CURRENCY', 'REAL_ESTATE', 'OTHER'] as const;
+export const instrumentType = z.enum(instrumentTypes);
+export type InstrumentType = z.infer<typeof instrumentType>;
+
+/** Where an instrument's prices come from; MANUAL instruments belong to the user who made them. */
+export const dataSource = priceSource;
+export type DataSource = z.infer<typeof dataSource>;
+
+/** A strictly positive decimal string (prices, rates). */
+export const positiveDecimal = decimalString.refine((v) => /[1-9]/.test(v), { message: 'must be greater than zero' });
+
+export const countryCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as US'));
+
+export const createInstrumentBody = z.strictObject({
+  symbol: tickerSymbol,
+  name: z.string().trim().min(1).max(200),
+  currency: isoCurrency,
+  type: instrumentType,
+  /** Only manual instruments are created by users; market ones are tracked (`POST /instruments/{symbol}/track`). */
+  dataSource: z.literal('MANUAL'),
+  exchange: z.string().trim().min(1).max(32).nullable().optional(),
+  sector: z.string().trim().min(1).max(100).nullable().optional(),
+  country: countryCode.nullable().optional(),
+});
+export type CreateInstrumentBody = z.infer<typeof createInstrumentBody>;
+
+export const instrumentDto = z.object({
+  symbol: z.string(),
+  name: z.string(),
+  type: instrumentType,
+  currency: z.string(),
+  exchange: z.string().nullable(),
+  sector: z.string().nullable(),
+  country: z.string().nullable(),
+  dataSource: dataSource,
+  /** True for the caller's own manual instruments. */
+  manual: z.boolean(),
+  /** True when Meridian stores its history and refreshes its quote. */
+  tracked: z.boolean(),
+  simulated: z.boolean(),
+});
+export type InstrumentDto = z.infer<typeof instrumentDto>;
+
+export const instrumentSearchQuery = z.object({
+  query: z.string().trim().min(1).max(100),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const instrumentSearchResponse = z.object({
+  query: z.string(),
+  results: z.array(instrumentDto),
+  simulated: z.boolean(),
+});
+
+export const trackInstrumentBody = z
+  .strictObject({
+    /** Hints for a symbol no provider knows (the simulated market then makes it up). */
+    name: z.string().trim().min(1).max(200).optional(),
+    type: instrumentType.optional(),
+    currency: isoCurrency.optional(),
+  })
+  .optional();
+
+export const trackInstrumentResponse = z.object({
+  instrument: instrumentDto,
+  /** Daily closes stored by this call (0 when the symbol was already tracked). */
+  backfilled: z.number().int(),
+  historyFrom: calendarDate.nullable(),
+  simulated: z.boolean(),
+});
+
+/** The body of `PUT /instruments/{symbol}/prices`: a JSON array of daily closes. */
+export const manualPricesBody = z
+  .array(z.strictObject({ date: calendarDate, close: positiveDecimal }))
+  .min(1)
+  .max(10_000)
+  .refine((rows) => new Set(rows.map((r) => r.date)).size === rows.length, { message: 'each date may appear only once' });
+export type ManualPricesBody = z.infer<typeof manualPricesBody>;
+
+export const manualPricesResponse = z.object({ symbol: z.string(), stored: z.number().int() });
+
+export const historyQuery = z.object({ from: calendarDate.optional(), to: calendarDate.optional() });
+
+export const historyPointDto = z.object({
+  date: calendarDate,
+  close: decimalString,
+  source: priceSource,
+  simulated: z.boolean(),
+});
+
+export const historyResponse = z.object({
+  symbol: z.string(),
+  currency: z.string(),
+  from: calendarDate,
+  to: calendarDate,
+  prices: z.array(historyPointDto),
+  simulated: z.boolean(),
+});
+
+export const quotesQuery = z.object({
+  symbols: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((s) => [...new Set(s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))])
+    .pipe(z.array(tickerSymbol).min(1).max(100)),
+});
+
+export const marketState = z.enum(['open', 'closed']);
+
+export const quoteDto = z.object({
+  symbol: z.string(),
+  price: decimalString,
+  currency: z.string(),
+  previousClose: decimalString.nullable(),
+  /** price − previousClose, exact; negative values carry a leading minus. */
+  change: z.string().nullable(),
+  /** Derived, for display: percent change against the previous close. */
+  changePercent: z.number().nullable(),
+  asOf: z.iso.datetime({ offset: true }),
+  marketState,
+  source: priceSource,
+  /** A second provider that agreed with a price that moved more than usual. */
+  confirmedBy: priceSource.nullable(),
+  simulated: z.boolean(),
+  /** True when no fresh price could be fetched and this is the last one known. */
+  stale: z.boolean(),
+});
+export type QuoteDto = z.infer<typeof quoteDto>;
+
+export const quotesResponse = z.object({
+  quotes: z.array(quoteDto),
+  /** Symbols that are neither tracked nor the caller's (track them first) or have no price yet. */
+  missing: z.array(z.string()),
+  simulated: z.boolean(),
+});
+
+export const fxQuery = z.object({
+  base: isoCurrency,
+  quote: isoCurrency,
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
+});
+
+export const fxResponse = z.object({
+  base: z.string(),
+  quote: z.string(),
+  from: calendarDate,
+  to: calendarDate,
+  rates: z.array(z.object({ date: calendarDate, rate: decimalString, source: priceSource, simulated: z.boolean() })),
+  simulated: z.boolean(),
+});
+
+export const fxLatestQuery = z.object({
+  base: isoCurrency,
+  /** One code or a comma-separated list. */
+  quote: z
+    .string()
+    .trim()
+    .min(1)
+    .transform((s) => [...new Set(s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))])
+    .pipe(z.array(isoCurrency).min(1).max(50)),
+});
+
+export const fxLatestResponse = z.object({
+  base: z.string(),
+  rates: z.array(
+    z.object({ quote: z.string(), rate: decimalString, date: calendarDate, source: priceSource, simulated: z.boolean() }),
+  ),
+  missing: z.array(z.string()),
+  simulated: z.boolean(),
+});
+
+export const providerStatusResponse = z.object({
+  providers: z.array(
+    z.object({
+      name: z.string(),
+      source: priceSource,
+      simulated: z.boolean(),
+      circuit: z.enum(['closed', 'open', 'half_open']),
+    }),
+  ),
+  simulated: z.boolean(),
+});

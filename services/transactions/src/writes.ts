@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@meridian/platform';
+import type { Transaction } from 'kysely';
+import type { TransactionsDatabase } from './database.js';
+import type { TransactionsDeps } from './deps.js';
+import { findIdempotencyKey, insertIdempotencyKey } from './idempotency.repository.js';
+import { lockUserVersion, saveUserVersion } from './versions.repository.js';
+
+export type Trx = Transaction<TransactionsDatabase>;
+
+/** One write of one user: its clock reading and the versions its events take. */
+export interface UserWrite {
+  readonly userId: string;
+  readonly now: Date;
+  /** The next version, one per event published. */
+  nextVersion(): number;
+  /** The last version handed out (the user's version once the write commits). */
+  readonly version: number;
+}
+
+export interface WriteResult {
+  status: number;
+  body: unknown;
+}
+
+/** A retry key and what it was sent with (see {@link idempotencyOf}). */
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+/**
+ * Runs a user's write in one transaction: locks the user's version row (serialising the
+ * user's writes, so validation sees every committed change), replays the stored response of a
+ * repeated `Idempotency-Key`, runs `fn`, stores its response under the key and saves the
+ * version. A failure rolls everything back, the key included: a retry runs again.
+ */
+export async function runWrite(
+  deps: TransactionsDeps,
+  userId: string,
+  idempotency: Idempotency | undefined,
+  fn: (trx: Trx, w: UserWrite) => Promise<WriteResult>,
+): Promise<WriteResult & { replayed: boolean }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const start = await lockUserVersion(trx, userId);
+    if (idempotency) {
+      const stored = await findIdempotencyKey(trx, userId, idempotency.key);
+      if (stored) {
+        if (stored.request_hash !== idempotency.requestHash) {
+          throw new AppError('unprocessable', 'this Idempotency-Key was already used with a different request', {
+            details: { reason: 'idempotency_key_reused' },
+          });
+        }
+        return { status: stored.status, body: stored.response, replayed: true };
+      }
+    }
+    let version = start;
+    const w: UserWrite = {
+      userId,
+      now: deps.clock(),
+      nextVersion: () => ++version,
+      get version() {
+        return version;
+      },
+    };
+    const result = await fn(trx, w);
+    if (version !== start) await saveUserVersion(trx, userId, version);
+    if (idempotency) {
+      await insertIdempotencyKey(trx, {
+        userId,
+        key: idempotency.key,
+        requestHash: idempotency.requestHash,
+        status: result.status,
+        response: result.body,
+        now: w.now,
+      });
+    }
+    return { ...result, replayed: false };
+  });
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request's `Idempotency-Key` and a hash of what it asks, or undefined without the header. */
+export function idempotencyOf(request: {
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  url: string;
+  body?: unknown;
+}): Idempotency | undefined {
+  const raw = request.headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (key === undefined || !KEY.test(key.replace(/^"|"$/g, ''))) {
+    throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+  }
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([request.method, request.url, canonicalJson(request.body ?? null)]))
+    .digest('hex');
+  return { key: key.replace(/^"|"$/g, ''), requestHash };
+}
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
+function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonicalJson((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
