@@ -4,7 +4,6 @@ import type { Activity, ActivityType, Diagnostic } from './types.js';
 
 /** An activity with its strings parsed once; amounts in `currency`. */
 export interface NormalizedActivity {
-  readonly source: Activity;
   readonly id: string;
   /** Position in the user's ledger: breaks ties between activities of the same day. */
   readonly seq: number;
@@ -121,7 +120,6 @@ export function normalizeActivity(a: Activity, seq: number, ctx: NormalizeContex
   // A DEPOSIT or WITHDRAWAL is about cash even if a symbol came along.
   const holding = symbol !== null && a.type !== 'DEPOSIT' && a.type !== 'WITHDRAWAL';
   return {
-    source: a,
     id: a.id,
     seq,
     day,

@@ -22,6 +22,7 @@ describe('Decimal', () => {
     for (const bad of ['', '-', '.', 'abc', '1.2.3', '1e', '1,5', ' 1', 'NaN', 'Infinity']) {
       expect(() => d(bad), bad).toThrow(DecimalError);
     }
+    expect(() => toDecimal(0.1 as unknown as string)).toThrow(DecimalError);
   });
 
   it('adds 0.1 and 0.2 to exactly 0.3', () => {

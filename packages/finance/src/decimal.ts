@@ -307,6 +307,8 @@ export const ONE: Decimal = make(1, 0);
 export function toDecimal(v: DecimalInput): Decimal {
   if (typeof v === 'string') return parse(v);
   if (typeof v === 'bigint') return make(norm(v), 0);
+  // Untyped callers: a float here would silently become a wrong "Decimal".
+  if (typeof v !== 'object' || v === null) throw new DecimalError(`not a decimal input: ${typeof v} ${String(v)}`);
   return v;
 }
 

@@ -101,4 +101,34 @@ describe('multi-currency with FX moves', () => {
     });
     expect(holdings(q).total.holdings[0]).toMatchObject({ costBasisBase: '910', valueBase: '800' });
   });
+
+  it('pays for a foreign instrument from home-currency cash and still adds up', () => {
+    /*
+     * Buy 10 U (quoted in USD) paying 930 EUR from EUR cash on 01-02 (USD at 0.90: the
+     * shares are worth 900 EUR at the close of 100 USD, so 30 EUR of spread), hold to 01-04
+     * (close 110, USD at 0.80: 880 EUR). Value 1000 → 70 + 900 → 70 + 800 → 70 + 880.
+     */
+    const q = build({
+      base: 'EUR',
+      asOf: '2024-01-04',
+      accounts: [{ id: 'acc', currency: 'EUR', tracksCash: true }],
+      instruments: [{ symbol: 'U', currency: 'USD' }],
+      activities: [
+        { date: '2024-01-02', type: 'DEPOSIT', amount: '1000' },
+        { date: '2024-01-02', type: 'BUY', symbol: 'U', quantity: '10', unitPrice: '93', currency: 'EUR' },
+      ],
+      prices: { U: series(['2024-01-02', '100'], ['2024-01-03', '100'], ['2024-01-04', '110']) },
+      fx,
+    });
+    expect(performance(q).series.map((s) => s.value)).toEqual([0, 970, 870, 950]);
+    const a = attribution(q);
+    // Price: −30 (paid 930 EUR for 900 EUR of shares) + 10 × 10 USD × 0.8 = +80 → 50.
+    expect(a.total.priceGain).toBeCloseTo(50, 9);
+    expect(a.total.currencyEffect).toBeCloseTo(-100, 9);
+    expect(a.total.total).toBeCloseTo(-50, 9);
+    const u = holdings(q).total.holdings[0]!;
+    // Cost in USD through the base currency: 930 EUR / 0.90.
+    expect(u).toMatchObject({ costBasisBase: '930', valueBase: '880', unrealisedGain: '-50' });
+    expect(Number(u.costBasis)).toBeCloseTo(930 / 0.9, 12);
+  });
 });

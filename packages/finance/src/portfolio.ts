@@ -1,12 +1,12 @@
 import { compareActivities, normalizeActivity, type NormalizedActivity } from './activities.js';
 import { fxDiagnostics, fxTrack } from './context.js';
 import { formatDate, parseDate, type Day } from './dates.js';
-import { runCashLedger } from './ledger-cash.js';
+import { rebuildCashHistories, runCashLedger } from './cash.js';
 import { runHoldingLedger } from './ledger-holding.js';
 import { prepareMarketData, type MarketData } from './market.js';
 import { buildPriceTrack } from './prices.js';
 import type { AccountInfo, InstrumentInfo, LedgerOutput, Portfolio, PositionHistory } from './state.js';
-import { fillCashSeries, fillPositionSeries, fillTotals, rebuildCashHistories, resolveMarketFlows } from './timeline.js';
+import { fillCashSeries, fillPositionSeries, fillTotals, resolveMarketFlows } from './timeline.js';
 import type { Account, Activity, Diagnostic, Instrument, MarketDataInput } from './types.js';
 
 /** What {@link buildPortfolio} needs. Give `market` (from {@link prepareMarketData}) to reuse parsed quotes. */

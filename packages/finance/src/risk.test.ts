@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDate } from './dates.js';
-import { benchmarkIndex, betaCorrelation, maxDrawdown, sharpe, sortino, standardDeviation, volatility } from './risk.js';
+import { buildPortfolio } from './portfolio.js';
+import { benchmarkIndex, betaCorrelation, compareWithBenchmark, maxDrawdown, risk, sharpe, sortino, standardDeviation, volatility } from './risk.js';
+import { materialise, portfolioInput } from './test/generate.js';
 
 describe('risk statistics', () => {
   it('computes sample standard deviation and annualised volatility', () => {
@@ -53,5 +55,18 @@ describe('risk statistics', () => {
       parseDate('2024-01-04'),
     );
     expect(Array.from(idx)).toEqual([1, 1, 1.1, 1.1]);
+  });
+});
+
+describe('risk of a portfolio', () => {
+  it('measures filtered parts against a benchmark from the market data', () => {
+    const { activities } = materialise(
+      Array.from({ length: 30 }, (_, i) => ({ day: i, kind: 'BUY' as const, account: i % 3, other: 0, symbol: i % 3, units: 1 + (i % 5), cents: 1000 + i })),
+    );
+    const p = buildPortfolio(portfolioInput(activities));
+    const k = risk(p, { filter: { assetClasses: ['EQUITY'] }, benchmark: { symbol: 'S1' }, riskFreeRate: 0.03 });
+    for (const v of [k.volatility, k.sharpe, k.sortino, k.beta, k.correlation]) expect(Number.isFinite(v)).toBe(true);
+    expect(k.drawdown.maxDrawdown).toBeGreaterThanOrEqual(0);
+    expect(() => compareWithBenchmark(p, { symbol: 'NOPE' })).toThrow(RangeError);
   });
 });

@@ -1,7 +1,10 @@
 import type { NormalizedActivity } from './activities.js';
 import { segmentIndex } from './context.js';
+import { ZERO, type Decimal } from './decimal.js';
+import { formatDate } from './dates.js';
 import { account, diagnose, emptyLedger, flow, fxFloat, post } from './ledger-common.js';
-import { OUTSIDE, type LedgerOutput, type Portfolio } from './state.js';
+import { OUTSIDE, type CashHistory, type LedgerOutput, type Portfolio } from './state.js';
+import type { Diagnostic } from './types.js';
 
 /**
  * Replays the activities of one account that are about cash only: deposits, withdrawals,
@@ -79,5 +82,76 @@ export function runCashLedger(p: Portfolio, key: string, accountId: string, acts
         throw new Error(`${a.type} ${a.id} routed to a cash ledger`);
     }
   }
+  return out;
+}
+
+/**
+ * Rebuilds the exact end-of-day balances of the given cash segments from every ledger's
+ * postings, and reports negative balances of cash-tracking accounts.
+ */
+export function rebuildCashHistories(p: Portfolio, segments: ReadonlySet<number>): void {
+  if (segments.size === 0) return;
+  const deltas = new Map<number, Map<number, Decimal>>();
+  for (const s of segments) deltas.set(s, new Map());
+  for (const key of p.ledgerOrder) {
+    const ledger = p.ledgers.get(key)!;
+    for (const posting of ledger.postings) {
+      const byDay = deltas.get(posting.segment);
+      if (!byDay) continue;
+      const prev = byDay.get(posting.day);
+      byDay.set(posting.day, prev ? prev.add(posting.delta) : posting.delta);
+    }
+  }
+  for (const [segment, byDay] of deltas) {
+    const days = [...byDay.keys()].sort((a, b) => a - b);
+    const balance: Decimal[] = [];
+    let running = ZERO;
+    for (const d of days) {
+      running = running.add(byDay.get(d)!);
+      balance.push(running);
+    }
+    const history: CashHistory = { days, balance };
+    p.cash.set(segment, history);
+    p.cashDiagnostics.set(segment, negativeCash(p, segment, history));
+  }
+}
+
+function negativeCash(p: Portfolio, segment: number, history: CashHistory): Diagnostic[] {
+  const seg = p.segments[segment]!;
+  if (!p.accounts.get(seg.accountId)?.tracksCash) return [];
+  const out: Diagnostic[] = [];
+  let start = -1;
+  let lowest = ZERO;
+  let lowestDay = 0;
+  const report = (end: number | null): void => {
+    out.push({
+      severity: 'warning',
+      code: 'NEGATIVE_CASH',
+      message:
+        `${seg.currency} cash of account ${seg.accountId} is negative from ${formatDate(history.days[start]!)}` +
+        `${end === null ? '' : ` until ${formatDate(end)}`} (lowest ${lowest.toString()} on ${formatDate(lowestDay)}): ` +
+        'a deposit, an income or a sale is probably missing; no deposit was assumed',
+      date: formatDate(history.days[start]!),
+      accountId: seg.accountId,
+      currency: seg.currency,
+    });
+  };
+  for (let k = 0; k < history.days.length; k++) {
+    const b = history.balance[k]!;
+    if (b.isNegative()) {
+      if (start < 0) {
+        start = k;
+        lowest = b;
+        lowestDay = history.days[k]!;
+      } else if (b.lt(lowest)) {
+        lowest = b;
+        lowestDay = history.days[k]!;
+      }
+    } else if (start >= 0) {
+      report(history.days[k]!);
+      start = -1;
+    }
+  }
+  if (start >= 0) report(null);
   return out;
 }
