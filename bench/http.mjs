@@ -353,7 +353,10 @@ async function main() {
     `\n| run | req/s | p50 ms | p99 ms | CPU µs/req | note |\n|---|---:|---:|---:|---:|---|\n${rows.join('\n')}\n` +
       `\nload average after the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
   );
-  if (opts.json) writeFileSync(opts.json, `${JSON.stringify({ date: new Date().toISOString(), machine, connections, duration, layouts, anchors }, null, 2)}\n`);
+  const summary = { date: new Date().toISOString(), machine, connections, duration, layouts, anchors };
+  if (opts.json) writeFileSync(opts.json, `${JSON.stringify(summary, null, 2)}\n`);
+  // Last line: the summary as one JSON object, for tooling (as the other benchmarks do).
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
 if (opts.role) await serveRole(opts.role);

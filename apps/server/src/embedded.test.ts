@@ -46,7 +46,7 @@ describe('the embedded platform (npm start)', () => {
       headers: { authorization: `Bearer ${String(login.body.accessToken)}` },
     });
     expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ id: user.id, email: credentials.email });
+    expect(await me.json()).toMatchObject({ id: user.id, email: credentials.email });
   });
 
   it('refuses a second platform on the same data dir', async () => {

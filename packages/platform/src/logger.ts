@@ -8,7 +8,7 @@ export function createLogger(options: { name: string; level?: string } & LoggerO
   return pino({
     ...options,
     level: options.level ?? 'info',
-    base: { service: options.name },
+    base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [

@@ -21,6 +21,25 @@ export function findUserById(db: Db, userId: string): Promise<UserRow | undefine
   return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
 }
 
+/** The account as `/me` shows it, in one round trip: the user and whether two-factor is on. */
+export function findAccountSummary(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; email: string; created_at: Date; password_hash: string | null; totp_confirmed_at: Date | null } | undefined> {
+  return db
+    .selectFrom('users')
+    .leftJoin('totp_credentials', 'totp_credentials.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.created_at',
+      'users.password_hash',
+      'totp_credentials.confirmed_at as totp_confirmed_at',
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+}
+
 export async function updatePasswordHash(db: Db, userId: string, hash: string, now: Date): Promise<void> {
   await db.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', userId).execute();
 }

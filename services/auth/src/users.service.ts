@@ -6,7 +6,7 @@ import { checkPassword } from './password-policy.js';
 import { confirmPassword } from './reauth.js';
 import { requireLiveSession, revokeAllOtherSessions } from './sessions.service.js';
 import { isTotpEnabled, verifySecondFactor } from './totp.service.js';
-import { deleteUser, findUserById, insertUser, updatePasswordHash } from './users.repository.js';
+import { deleteUser, findAccountSummary, findUserById, insertUser, updatePasswordHash } from './users.repository.js';
 
 /** Applies the password policy; a weak password is a 422 whose details name the problem. */
 export function assertPasswordAcceptable(deps: AuthDeps, password: string, email: string): void {
@@ -46,14 +46,14 @@ export async function register(
 }
 
 export async function getMe(deps: AuthDeps, token: VerifiedToken): Promise<MeDto> {
-  const user = await findUserById(deps.db, token.userId);
-  if (!user) throw new AppError('invalid_token', 'the account no longer exists');
+  const account = await findAccountSummary(deps.db, token.userId);
+  if (!account) throw new AppError('invalid_token', 'the account no longer exists');
   return {
-    id: user.id,
-    email: user.email,
-    createdAt: user.created_at.toISOString(),
-    twoFactorEnabled: await isTotpEnabled(deps, user.id),
-    hasPassword: user.password_hash !== null,
+    id: account.id,
+    email: account.email,
+    createdAt: account.created_at.toISOString(),
+    twoFactorEnabled: account.totp_confirmed_at !== null,
+    hasPassword: account.password_hash !== null,
   };
 }
 

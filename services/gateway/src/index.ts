@@ -100,7 +100,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     await app.register(async (scope) => {
       scope.addHook('onRequest', edgeGuard(service, guardDeps));
       closers.push(
-        await registerServiceProxy(scope as App, {
+        await registerServiceProxy(scope, {
           service,
           upstream,
           bodyLimit: config.MERIDIAN_BODY_LIMIT,

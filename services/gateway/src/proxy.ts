@@ -3,12 +3,12 @@ import { Transform, type Readable } from 'node:stream';
 import proxy from '@fastify/http-proxy';
 import { AppError, formatTraceparent, type App, type TraceSpan, type Tracing } from '@meridian/platform';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
-
-/** The request type @fastify/reply-from hands to its hooks (any server flavour). */
-type ProxiedRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
 import { Histogram, type Registry } from 'prom-client';
 import { Pool } from 'undici';
 import { nextSpanId } from './span-ids.js';
+
+/** The request type @fastify/reply-from hands to its hooks (any server flavour). */
+type ProxiedRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -57,7 +57,7 @@ function collectHeaders(middleware: Middleware): Array<[string, string]> {
     },
   };
   middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, (err) => {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('helmet failed to compute its headers');
   });
   return [...headers];
 }

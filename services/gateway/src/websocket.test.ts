@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startStack, type Stack } from './test/fixtures.js';
+import { messageText, startStack, type Stack } from './test/fixtures.js';
 
 interface Hello {
   hello: string;
@@ -12,14 +12,14 @@ interface Hello {
 function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; hello: Hello }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers });
-    ws.once('message', (data) => resolve({ ws, hello: JSON.parse(String(data)) as Hello }));
+    ws.once('message', (data) => resolve({ ws, hello: JSON.parse(messageText(data)) as Hello }));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`refused with ${res.statusCode}`)));
     ws.once('error', reject);
   });
 }
 
 function nextMessage(ws: WebSocket): Promise<string> {
-  return new Promise((resolve) => ws.once('message', (data) => resolve(String(data))));
+  return new Promise((resolve) => ws.once('message', (data) => resolve(messageText(data))));
 }
 
 describe('WebSockets through the gateway', () => {

@@ -4,7 +4,7 @@ import { createKeyVerifier, createMemoryStore, type KeyValueStore, type Logger }
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { pino } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type RawData } from 'ws';
 import { startGateway, type RunningGateway } from '../index.js';
 
 /** An Ed25519 signing key like the auth service's, with its public JWKS. */
@@ -116,7 +116,7 @@ export async function startUpstream(name: string, routes?: (app: FastifyInstance
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.send(JSON.stringify({ hello: name, url: req.url, authorization: req.headers.authorization ?? null }));
-      ws.on('message', (data) => ws.send(`echo:${String(data)}`));
+      ws.on('message', (data) => ws.send(`echo:${messageText(data)}`));
     });
   });
   app.addHook('onClose', async () => {
@@ -142,13 +142,13 @@ export async function startFakeAuth(key?: SigningKey): Promise<FakeAuth> {
   const signing = key ?? (await createSigningKey());
   const verifier = createKeyVerifier(createLocalJWKSet({ keys: [signing.jwk] }));
   const apiKeys = new Map<string, string>();
-  let self: FakeAuth | undefined;
+  const holder: { self?: FakeAuth } = {};
   const upstream = await startUpstream('auth', (app) => {
     app.get('/jwks', async () => ({ keys: [signing.jwk] }));
     app.get('/.well-known/jwks.json', async () => ({ keys: [signing.jwk] }));
     app.post('/token', async (request, reply) => {
-      if (self) self.exchanges += 1;
-      const apiKey = (JSON.parse(String(request.body ?? '{}')) as { apiKey?: string }).apiKey ?? '';
+      if (holder.self) holder.self.exchanges += 1;
+      const apiKey = (JSON.parse(typeof request.body === 'string' ? request.body : '{}') as { apiKey?: string }).apiKey ?? '';
       const userId = apiKeys.get(apiKey);
       if (!userId) return reply.status(401).send({ error: { code: 'invalid_credentials', message: 'unknown API key' } });
       return { accessToken: await signAccessToken(signing, { sub: userId, expiresIn: 900 }), expiresIn: 900 };
@@ -160,8 +160,8 @@ export async function startFakeAuth(key?: SigningKey): Promise<FakeAuth> {
       return { id: user.userId, email: user.email };
     });
   });
-  self = Object.assign(upstream, { key: signing, apiKeys, exchanges: 0 });
-  return self;
+  holder.self = Object.assign(upstream, { key: signing, apiKeys, exchanges: 0 });
+  return holder.self;
 }
 
 export interface LogLine {
@@ -226,4 +226,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (!options.store) await store.close();
     },
   };
+}
+
+/** The text of a WebSocket message, whichever shape `ws` delivered it in. */
+export function messageText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
 }
