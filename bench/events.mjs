@@ -90,9 +90,10 @@ async function runBenchmark() {
   const publisher = await createRabbitTransport({ url: services.env.AMQP_URL, logger, exchange: 'bench.events', queuePrefix: 'bench' });
   try {
     const ctx = { services, database, publisher, say };
+    // Latency first: after a throughput run the broker is still compacting its logs for a while.
+    const latency = await measureLatency(ctx);
     const throughput = await measureThroughput(ctx, { many: false });
     const throughputMany = await measureThroughput(ctx, { many: true });
-    const latency = await measureLatency(ctx);
     const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg1m: loadavg()[0] };
     say(JSON.stringify({ machine, throughput, throughputMany, latency }));
   } finally {

@@ -43,7 +43,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
   const urls = new Map<string, string>();
 
   const closeAll = async () => {
-    for (const svc of [...running.values()].reverse()) await svc.close();
+    const services = [...running.values()].reverse();
+    // Stop taking requests everywhere, flush every outbox while all consumers still run,
+    // then stop consuming.
+    await Promise.all(services.map((svc) => svc.stopAccepting()));
+    for (const svc of services) await svc.stopRelay();
+    for (const svc of services) await svc.close();
     await transport.close();
     await cache.close();
     await database.close();
@@ -62,10 +67,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedP
         host: '127.0.0.1',
         port: 0,
         serviceUrl: (name) => urls.get(name),
+        deferRelay: true,
       });
       running.set(def.name, svc);
       urls.set(def.name, svc.url);
     }
+    for (const svc of running.values()) svc.startRelay();
     const gateway = await startGateway({
       services: Object.fromEntries(urls),
       env,

@@ -1,8 +1,9 @@
 import { authService } from '@meridian/auth';
+import { computationService } from '@meridian/computation';
 import type { ServiceDefinition } from '@meridian/platform';
 
 /** Every service the platform hosts, in start order (auth first: others verify against it). */
-export const serviceDefinitions: readonly ServiceDefinition[] = [authService];
+export const serviceDefinitions: readonly ServiceDefinition[] = [authService, computationService];
 
 export const GATEWAY = 'gateway';
 

@@ -2,3 +2,4 @@ export * from './events.js';
 export * from './auth.js';
 export * from './transactions.js';
 export * from './valuation.js';
+export * from './computation.js';

@@ -341,7 +341,7 @@ export const importCsvBody = z.strictObject({
   /** Alias of `content`. */
   csv: z.string().min(1).max(16 * 1024 * 1024).optional(),
   preset: importPreset.default('auto'),
-  /** Column for each field (generic preset; overrides a preset's own). */
+  /** Column for each field, for the generic preset (chosen when a mapping is given with `auto`). */
   mapping: z.partialRecord(importField, mappingValue).optional(),
   /** A file's type labels → activity types ("Kauf" → "BUY"), on top of the built-in synonyms. */
   typeMap: z.record(z.string().max(100), activityType).optional(),

@@ -44,6 +44,22 @@ export const tickerSymbol = z
   .toUpperCase()
   .pipe(z.string().regex(/^[A-Z0-9^][A-Z0-9.\-=^_]{0,31}$/, 'expected a ticker symbol such as AAPL, VOD.L or BTC-USD'));
 
+/**
+ * Any instrument's symbol, manual ones included (`MY HOUSE`, an ISIN): up to 64 characters,
+ * upper-cased, without control characters or the few that break URLs and lists (`/ \ ? # % ,`).
+ */
+export const instrumentSymbol = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .pipe(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[^\p{Cc}/\\?#%,]+$/u, 'a symbol may not contain control characters or / \\ ? # % ,'),
+  );
+
 export const instrumentTypes = ['EQUITY', 'ETF', 'FUND', 'BOND', 'CRYPTO', 'CASH', 'CURRENCY', 'REAL_ESTATE', 'OTHER'] as const;
 export const instrumentType = z.enum(instrumentTypes);
 export type InstrumentType = z.infer<typeof instrumentType>;
@@ -62,7 +78,7 @@ export const countryCode = z
   .pipe(z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as US'));
 
 export const createInstrumentBody = z.strictObject({
-  symbol: tickerSymbol,
+  symbol: instrumentSymbol,
   name: z.string().trim().min(1).max(200),
   currency: isoCurrency,
   type: instrumentType,
@@ -109,7 +125,8 @@ export const trackInstrumentBody = z
     type: instrumentType.optional(),
     currency: isoCurrency.optional(),
   })
-  .optional();
+  // No body at all is fine: Fastify hands the schema null then.
+  .nullish();
 
 export const trackInstrumentResponse = z.object({
   instrument: instrumentDto,
@@ -153,7 +170,7 @@ export const quotesQuery = z.object({
     .trim()
     .min(1)
     .transform((s) => [...new Set(s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean))])
-    .pipe(z.array(tickerSymbol).min(1).max(100)),
+    .pipe(z.array(instrumentSymbol).min(1).max(100)),
 });
 
 export const marketState = z.enum(['open', 'closed']);

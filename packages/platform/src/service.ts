@@ -24,6 +24,12 @@ export interface ServiceRuntime {
   port?: number;
   /** Resolves other services' base URLs (the embedded host knows them; else env). */
   serviceUrl?: (name: string) => string | undefined;
+  /**
+   * Leave the outbox relay stopped until `startRelay()`. The embedded host starts every
+   * service's consumers first: the in-process bus, like an exchange without bound queues,
+   * has nowhere to deliver an event whose consumers have not subscribed yet.
+   */
+  deferRelay?: boolean;
 }
 
 export interface RunningService {
@@ -31,7 +37,13 @@ export interface RunningService {
   readonly url: string;
   readonly app: App;
   readonly ctx: ServiceContext;
-  /** Stops taking requests, drains in-flight ones, stops consumers and relay, closes. */
+  /** Starts the outbox relay (when the runtime deferred it). */
+  startRelay(): void;
+  /** Stops taking requests and waits for those in flight. */
+  stopAccepting(): Promise<void>;
+  /** Publishes what the outbox still holds, then stops the relay. */
+  stopRelay(): Promise<void>;
+  /** All of the above, then stops consuming and closes what the service opened. */
   close(): Promise<void>;
 }
 
@@ -103,7 +115,6 @@ export async function runService(def: ServiceDefinition, runtime: ServiceRuntime
   });
   await app.register(async (scoped) => def.routes(scoped as App, ctx));
 
-  const relay = startRelay({ db, transport, logger });
   const handlers = def.consumers?.(ctx);
   const consumer =
     handlers && Object.keys(handlers).length > 0
@@ -117,22 +128,35 @@ export async function runService(def: ServiceDefinition, runtime: ServiceRuntime
         })
       : undefined;
 
+  let relay: ReturnType<typeof startRelay> | undefined;
+  const beginRelay = () => {
+    relay ??= startRelay({ db, transport, logger });
+  };
+  if (!runtime.deferRelay) beginRelay();
+
   const address = await app.listen({ host: runtime.host ?? config.HOST, port: runtime.port ?? config.PORT });
   const url = address.replace('[::1]', '127.0.0.1');
   await def.start?.(ctx);
   logger.info({ url }, `${def.name} service listening`);
 
+  let stoppingHttp: Promise<void> | undefined;
+  let stoppingRelay: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  const stopAccepting = () => (stoppingHttp ??= app.close());
+  // Relay before consumers: a relay flushing to the in-process bus waits on the consumers.
+  const stopRelay = () => (stoppingRelay ??= stopAccepting().then(() => relay?.stop()));
   return {
     name: def.name,
     url,
     app,
     ctx,
+    startRelay: beginRelay,
+    stopAccepting,
+    stopRelay,
     close() {
       closing ??= (async () => {
-        await app.close();
+        await stopRelay();
         await consumer?.stop();
-        await relay.stop();
         for (const fn of closers.reverse()) await fn();
       })();
       return closing;

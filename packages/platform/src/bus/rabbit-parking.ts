@@ -11,6 +11,7 @@ const LIMIT = 10_000;
  * keeps a requeued message from being fetched twice.
  */
 export async function listParked(model: ChannelModel, names: QueueNames): Promise<ParkedMessage[]> {
+  if (!(await queueExists(model, names.parking))) return [];
   const ch = await model.createChannel();
   ch.on('error', () => undefined);
   try {
@@ -35,6 +36,7 @@ export async function listParked(model: ChannelModel, names: QueueNames): Promis
  * confirmed its copy, so a failure duplicates (the inbox absorbs it) and never loses.
  */
 export async function replayParked(model: ChannelModel, names: QueueNames, ids?: string[]): Promise<number> {
+  if (!(await queueExists(model, names.parking))) return 0;
   const wanted = ids ? new Set(ids) : undefined;
   const ch = await model.createConfirmChannel();
   ch.on('error', () => undefined);
@@ -56,6 +58,21 @@ export async function replayParked(model: ChannelModel, names: QueueNames, ids?:
     return moved;
   } finally {
     await ch.close().catch(() => undefined);
+  }
+}
+
+/** A service that never consumed has no parking queue: nothing is parked, not an error. */
+async function queueExists(model: ChannelModel, queue: string): Promise<boolean> {
+  // A failed passive declare closes its channel, so it gets one of its own.
+  const ch = await model.createChannel();
+  ch.on('error', () => undefined);
+  try {
+    await ch.checkQueue(queue);
+    await ch.close();
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 404) return false;
+    throw err;
   }
 }
 

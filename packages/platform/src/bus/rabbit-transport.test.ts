@@ -136,6 +136,11 @@ describe('the RabbitMQ transport', () => {
     expect(await transport.listParked('replay')).toEqual([]);
   });
 
+  it('lists nothing parked for a service that never consumed', async () => {
+    expect(await transport.listParked('never')).toEqual([]);
+    expect(await transport.replayParked('never')).toBe(0);
+  });
+
   it('reports ready while connected and not after it closed', async () => {
     expect(await transport.ready()).toBe(true);
     await transport.close();
