@@ -1,9 +1,10 @@
 import { authService } from '@meridian/auth';
 import { computationService } from '@meridian/computation';
+import { valuationService } from '@meridian/valuation';
 import type { ServiceDefinition } from '@meridian/platform';
 
 /** Every service the platform hosts, in start order (auth first: others verify against it). */
-export const serviceDefinitions: readonly ServiceDefinition[] = [authService, computationService];
+export const serviceDefinitions: readonly ServiceDefinition[] = [authService, valuationService, computationService];
 
 export const GATEWAY = 'gateway';
 

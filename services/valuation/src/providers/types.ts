@@ -64,13 +64,14 @@ export interface MarketDataProvider {
   /** Recorded as the provenance of every price it supplies. */
   readonly source: PriceSource;
   readonly simulated: boolean;
-  supports(operation: Operation, instrument?: Pick<InstrumentRef, 'symbol' | 'type' | 'currency' | 'exchange'>): boolean;
-  lookup?(symbol: string): Promise<InstrumentInfo | undefined>;
-  search?(query: string, limit: number): Promise<InstrumentInfo[]>;
-  quotes?(instruments: InstrumentRef[]): Promise<Map<string, ProviderQuote>>;
-  history?(instrument: InstrumentRef, from: Day, to: Day): Promise<ProviderBar[]>;
-  fxHistory?(base: string, quote: string, from: Day, to: Day): Promise<ProviderRate[]>;
-  fxLatest?(base: string, quotes: string[]): Promise<Map<string, ProviderRate>>;
+  // Function-typed properties: the chain passes them around detached from the provider.
+  readonly supports: (operation: Operation, instrument?: Pick<InstrumentRef, 'symbol' | 'type' | 'currency' | 'exchange'>) => boolean;
+  readonly lookup?: (symbol: string) => Promise<InstrumentInfo | undefined>;
+  readonly search?: (query: string, limit: number) => Promise<InstrumentInfo[]>;
+  readonly quotes?: (instruments: InstrumentRef[]) => Promise<Map<string, ProviderQuote>>;
+  readonly history?: (instrument: InstrumentRef, from: Day, to: Day) => Promise<ProviderBar[]>;
+  readonly fxHistory?: (base: string, quote: string, from: Day, to: Day) => Promise<ProviderRate[]>;
+  readonly fxLatest?: (base: string, quotes: string[]) => Promise<Map<string, ProviderRate>>;
 }
 
 export type ProviderErrorKind =
