@@ -49,6 +49,42 @@ describe('the embedded platform (npm start)', () => {
     expect(await me.json()).toMatchObject({ id: user.id, email: credentials.email });
   });
 
+  it('starts tracking a symbol once an activity names it, through the event bus', async () => {
+    const url = platform!.url;
+    const login = await post(`${url}/api/auth/login`, credentials);
+    const token = String(login.body.accessToken);
+    const account = await post(
+      `${url}/api/transactions/accounts`,
+      { name: 'Broker', currency: 'USD', type: 'BROKERAGE', trackCash: false, costBasisMethod: 'FIFO' },
+      token,
+    );
+    expect(account.status).toBe(201);
+    const tracked = async () => {
+      const res = await fetch(`${url}/api/valuation/instruments?query=MSFT`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { results: Array<{ symbol: string; tracked: boolean }> };
+      return body.results.find((r) => r.symbol === 'MSFT')?.tracked;
+    };
+    expect(await tracked()).toBe(false);
+    const activity = await post(
+      `${url}/api/transactions/activities`,
+      {
+        accountId: account.body.id,
+        type: 'BUY',
+        date: '2024-03-01',
+        symbol: 'MSFT',
+        quantity: '10',
+        unitPrice: '400.50',
+        fee: '1.00',
+        currency: 'USD',
+      },
+      token,
+    );
+    expect(activity.status).toBe(201);
+    await expect.poll(tracked, { timeout: 20_000, interval: 200 }).toBe(true);
+  });
+
   it('refuses a second platform on the same data dir', async () => {
     await expect(startEmbedded({ env, logger, dataDir, host: '127.0.0.1', port: 0 })).rejects.toThrow(
       /another Meridian/,

@@ -45,5 +45,5 @@ export function parseEvent(raw: unknown): CloudEvent {
   const envelope = cloudEventSchema.parse(raw);
   if (!isEventType(envelope.type)) throw new Error(`unknown event type "${envelope.type}"`);
   const data = eventCatalog[envelope.type].parse(envelope.data);
-  return { ...envelope, type: envelope.type, data } as CloudEvent;
+  return { ...envelope, type: envelope.type, data };
 }

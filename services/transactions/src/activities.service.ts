@@ -19,6 +19,7 @@ import {
   toActivityDto,
   type Activity,
   type ActivityFields,
+  reconcileTradeAmount,
   type FieldIssue,
 } from './activities.js';
 import {
@@ -46,6 +47,14 @@ export function rejectIssues(issues: readonly FieldIssue[]): void {
 /** Every rule an activity's own fields must keep, the date against the clock included. */
 export function validateFields(fields: ActivityFields, now: Date): FieldIssue[] {
   return [...checkActivityFields(fields), ...checkActivityDate(fields.date, latestAllowedDay(now))];
+}
+
+/** The fields to store (a trade's amount reconciled away) and throws a 400 for any problem. */
+function acceptFields(fields: ActivityFields, now: Date): ActivityFields {
+  const reconciled = reconcileTradeAmount(fields);
+  rejectIssues(reconciled.issues);
+  rejectIssues(validateFields(reconciled.fields, now));
+  return reconciled.fields;
 }
 
 export function fieldsFromInput(input: CreateActivityBody, account: Account): ActivityFields {
@@ -110,15 +119,14 @@ export async function recordActivities(deps: TransactionsDeps, trx: Trx, w: User
 /** Records one activity after checking its fields and the ledger of its account. */
 export async function createActivity(deps: TransactionsDeps, trx: Trx, w: UserWrite, input: CreateActivityBody): Promise<WriteResult> {
   const account = await requireOpenAccount(trx, w.userId, input.accountId);
-  const fields = fieldsFromInput(input, account);
-  rejectIssues(validateFields(fields, w.now));
+  const fields = acceptFields(fieldsFromInput(input, account), w.now);
   const id = uuidv7();
   await assertLedger(trx, w.userId, [account], { add: [{ id, ...fields }] });
   const [activity] = await recordActivities(deps, trx, w, [{ id, fields, transferId: null, source: 'MANUAL', importId: null }]);
   return { status: 201, body: toActivityDto(activity!) };
 }
 
-export async function requireActivity(db: Trx | TransactionsDeps['db'], userId: string, activityId: string): Promise<Activity> {
+export async function requireActivity(db: TransactionsDeps['db'], userId: string, activityId: string): Promise<Activity> {
   const row = await findActivity(db, userId, activityId);
   if (!row) throw new AppError('not_found', `activity ${activityId} not found`);
   return activityFromRow(row);
@@ -230,11 +238,11 @@ export async function updateActivity(
   input: UpdateActivityBody,
 ): Promise<WriteResult> {
   const current = await requireActivity(trx, w.userId, activityId);
-  const next = mergeFields(current, input);
-  if (sameFields(current, next)) return { status: 200, body: toActivityDto(current) };
+  const merged = mergeFields(current, input);
+  if (sameFields(current, merged)) return { status: 200, body: toActivityDto(current) };
   const currentAccount = await requireOpenAccount(trx, w.userId, current.accountId);
-  const nextAccount = next.accountId === current.accountId ? currentAccount : await requireOpenAccount(trx, w.userId, next.accountId, 'accountId');
-  rejectIssues(validateFields(next, w.now));
+  const nextAccount = merged.accountId === current.accountId ? currentAccount : await requireOpenAccount(trx, w.userId, merged.accountId, 'accountId');
+  const next = acceptFields(merged, w.now);
 
   let partner: Activity | undefined;
   let partnerNext: ActivityFields | undefined;

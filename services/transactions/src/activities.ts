@@ -118,7 +118,7 @@ function dec(value: string): Decimal {
   return Decimal.from(value);
 }
 
-const SYMBOL_TYPES = new Set<ActivityType>(['BUY', 'SELL', 'SPLIT', 'VALUATION', 'DIVIDEND']);
+const SYMBOL_TYPES = new Set<ActivityType>(['BUY', 'SELL', 'SPLIT', 'VALUATION']);
 
 /**
  * Checks that an activity's fields fit its type. Returns every problem (empty when valid), so
@@ -226,6 +226,47 @@ export function checkActivityFields(f: ActivityFields): FieldIssue[] {
   return issues;
 }
 
+/**
+ * A trade's `amount` says nothing quantity × unitPrice does not, so it is not stored; but a
+ * client that sends it (the total, with or without charges) gets it checked instead of
+ * refused, and one that sends amount and quantity without a price gets the price when the
+ * division is exact. Returns the fields to store and any problem.
+ */
+export function reconcileTradeAmount(f: ActivityFields): { fields: ActivityFields; issues: FieldIssue[] } {
+  if ((f.type !== 'BUY' && f.type !== 'SELL') || f.amount === null || f.quantity === null) return { fields: f, issues: [] };
+  let amount: Decimal;
+  let quantity: Decimal;
+  let charges: Decimal;
+  try {
+    amount = dec(f.amount).abs();
+    quantity = dec(f.quantity);
+    charges = dec(f.fee).add(dec(f.tax));
+  } catch {
+    return { fields: f, issues: [] };
+  }
+  if (!quantity.isPositive()) return { fields: f, issues: [] };
+  if (f.unitPrice === null) {
+    const gross = f.type === 'BUY' ? amount.sub(charges) : amount.add(charges);
+    const price = gross.div(quantity, 18);
+    if (!price.mul(quantity).eq(gross) || price.isNegative()) {
+      return { fields: f, issues: [{ field: 'unitPrice', message: 'unitPrice is required (amount ÷ quantity is not an exact price)' }] };
+    }
+    return { fields: { ...f, unitPrice: price.toString(), amount: null }, issues: [] };
+  }
+  let gross: Decimal;
+  try {
+    gross = quantity.mul(dec(f.unitPrice));
+  } catch {
+    return { fields: f, issues: [] };
+  }
+  const net = f.type === 'BUY' ? gross.add(charges) : gross.sub(charges);
+  if (amount.eq(gross) || amount.eq(net)) return { fields: { ...f, amount: null }, issues: [] };
+  return {
+    fields: f,
+    issues: [{ field: 'amount', message: `amount ${f.amount} does not match quantity × unitPrice (${gross.toString()}, or ${net.toString()} with charges); leave it out` }],
+  };
+}
+
 /** Checks the date against the clock: nothing after `latest` (see latestAllowedDay). */
 export function checkActivityDate(date: string, latest: string): FieldIssue[] {
   return date > latest ? [{ field: 'date', message: `date ${date} is in the future` }] : [];
@@ -239,19 +280,15 @@ function isZero(v: string): boolean {
   }
 }
 
+const OPPOSITE: Partial<Record<ActivityType, ActivityType>> = {
+  DEPOSIT: 'WITHDRAWAL',
+  WITHDRAWAL: 'DEPOSIT',
+  TRANSFER_IN: 'TRANSFER_OUT',
+  TRANSFER_OUT: 'TRANSFER_IN',
+};
+
 function opposite(type: ActivityType): string {
-  switch (type) {
-    case 'DEPOSIT':
-      return 'WITHDRAWAL';
-    case 'WITHDRAWAL':
-      return 'DEPOSIT';
-    case 'TRANSFER_IN':
-      return 'TRANSFER_OUT';
-    case 'TRANSFER_OUT':
-      return 'TRANSFER_IN';
-    default:
-      return 'a positive amount';
-  }
+  return OPPOSITE[type] ?? 'a positive amount';
 }
 
 /** "2:1" → [2, 1]; null unless both parts are positive. */

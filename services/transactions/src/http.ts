@@ -17,7 +17,8 @@ export function requireScope(request: FastifyRequest, scope: 'read' | 'write'): 
 
 /**
  * The body of a write route: checks the `write` scope, runs `fn` in one transaction with the
- * request's `Idempotency-Key`, and sends the (possibly replayed) response.
+ * request's `Idempotency-Key`, and sends the (possibly replayed) response. `Meridian-Version`
+ * carries the user's version after the write (see GET /version), for every status but errors.
  */
 export async function handleWrite(
   deps: TransactionsDeps,
@@ -28,6 +29,7 @@ export async function handleWrite(
   const user = requireScope(request, 'write');
   const result = await runWrite(deps, user.userId, idempotencyOf(request), fn);
   if (result.replayed) void reply.header('idempotent-replayed', 'true');
+  void reply.header('meridian-version', String(result.version));
   if (result.status === 204) return reply.status(204).send();
   return reply.status(result.status).send(result.body);
 }

@@ -112,7 +112,13 @@ function positionEffect(a: LedgerActivity): { kind: 'add' | 'take'; quantity: De
       const ratio = a.ratio === null ? null : parseRatio(a.ratio);
       return ratio ? { kind: 'split', ratio } : null;
     }
-    default:
+    case 'DIVIDEND':
+    case 'INTEREST':
+    case 'FEE':
+    case 'TAX':
+    case 'DEPOSIT':
+    case 'WITHDRAWAL':
+    case 'VALUATION':
       return null;
   }
 }
@@ -181,11 +187,11 @@ export function findViolations(accounts: ReadonlyMap<string, LedgerAccount>, act
             requested: effect.quantity.toString(),
             held: held.toString(),
           });
-          // Go on as if the part held was taken, so one bad sell is reported once.
-          positions.set(key, ZERO);
-        } else {
-          positions.set(key, held.sub(effect.quantity));
+          // Go on as if it had been refused: its cash does not count either, so one
+          // bad line in an import does not make the lines after it look wrong.
+          continue;
         }
+        positions.set(key, held.sub(effect.quantity));
       }
     }
     const account = accounts.get(a.accountId);

@@ -40,7 +40,7 @@ export async function runWrite(
   userId: string,
   idempotency: Idempotency | undefined,
   fn: (trx: Trx, w: UserWrite) => Promise<WriteResult>,
-): Promise<WriteResult & { replayed: boolean }> {
+): Promise<WriteResult & { replayed: boolean; version: number }> {
   return deps.db.transaction().execute(async (trx) => {
     const start = await lockUserVersion(trx, userId);
     if (idempotency) {
@@ -51,7 +51,8 @@ export async function runWrite(
             details: { reason: 'idempotency_key_reused' },
           });
         }
-        return { status: stored.status, body: stored.response, replayed: true };
+        // The version now is at least the one the stored write reached: waiting for it is safe.
+        return { status: stored.status, body: stored.response, replayed: true, version: start };
       }
     }
     let version = start;
@@ -75,7 +76,7 @@ export async function runWrite(
         now: w.now,
       });
     }
-    return { ...result, replayed: false };
+    return { ...result, replayed: false, version };
   });
 }
 

@@ -7,6 +7,7 @@ import { priceRoutes } from './prices.routes.js';
 import { quoteRoutes } from './quotes.routes.js';
 import { startRefresher } from './refresh.js';
 import { createValuationDeps, type ValuationRuntimeOptions } from './runtime.js';
+import { activityConsumers } from './activities.consumer.js';
 import { userConsumers } from './users.consumer.js';
 
 /**
@@ -40,7 +41,7 @@ export function createValuationService(options: ValuationRuntimeOptions = {}): S
       fxRoutes(app, deps);
     },
     consumers(ctx) {
-      return userConsumers(depsOf(ctx));
+      return { ...userConsumers(depsOf(ctx)), ...activityConsumers() };
     },
     start(ctx) {
       const deps = depsOf(ctx);

@@ -76,6 +76,8 @@ export async function runRefreshCycle(deps: ValuationDeps): Promise<CycleSummary
  * instances, one leads each round (a counter in the shared store), so providers are asked
  * once, not once per instance.
  */
+const TRACK_POLL_MS = 2_000;
+
 export function startRefresher(deps: ValuationDeps): { stop(): Promise<void> } {
   const intervalMs = deps.settings.refreshSeconds * 1000;
   let timer: NodeJS.Timeout | undefined;
@@ -102,11 +104,34 @@ export function startRefresher(deps: ValuationDeps): { stop(): Promise<void> } {
     timer.unref();
   };
   if (intervalMs > 0) schedule();
+
+  // A symbol that just appeared in someone's activities should not wait for the next
+  // round: track requests are drained every couple of seconds on their own.
+  let trackTimer: NodeJS.Timeout | undefined;
+  let tracking: Promise<void> | undefined;
+  const scheduleTracking = () => {
+    if (stopped) return;
+    trackTimer = setTimeout(() => {
+      tracking = drainTrackRequests(deps)
+        .then((n) => {
+          if (n > 0) deps.logger.debug({ tracked: n }, 'tracked newly seen symbols');
+        })
+        .catch((err: unknown) => deps.logger.error({ err }, 'tracking new symbols failed'))
+        .finally(() => {
+          tracking = undefined;
+          scheduleTracking();
+        });
+    }, TRACK_POLL_MS);
+    trackTimer.unref();
+  };
+  if (intervalMs > 0) scheduleTracking();
   return {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (trackTimer) clearTimeout(trackTimer);
       await running;
+      await tracking;
     },
   };
 }

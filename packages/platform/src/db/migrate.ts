@@ -37,7 +37,7 @@ export async function migrateSchema(
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(
-      `migration ${failed?.migrationName ?? '?'} of schema ${schema} failed: ${String(result.error)}`,
+      `migration ${failed?.migrationName ?? '?'} of schema ${schema} failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`,
       { cause: result.error },
     );
   }
