@@ -8,7 +8,7 @@
 // years, plus a 3-currency variant of the 10,000 built from it deterministically. Writes
 // bench/finance.md.
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -397,5 +397,6 @@ ${table}
 - Ghostfolio's figures are from ANCHORS.md (same generator and sizes, measured on these
   2-core machines); they were not re-run here.
 `;
-writeFileSync(new URL('./finance.md', import.meta.url), md);
-console.log('\nwrote bench/finance.md');
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/finance.md', import.meta.url), md);
+console.log('\nwrote bench/results/finance.md (copy the table into bench/README.md)');
