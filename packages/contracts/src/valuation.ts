@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { currencyCode, isKnownCurrency } from './currencies.js';
 import { calendarDate, decimalString, priceSource } from './events/valuation.js';
 
 /**
@@ -9,30 +10,11 @@ import { calendarDate, decimalString, priceSource } from './events/valuation.js'
 
 export { pricePoint, priceSource, priceSources, type PricePoint, type PriceSource } from './events/valuation.js';
 
-// ISO 4217 codes in use (plus the precious metals and SDR); XTS (testing) and XXX (none) are not currencies.
-const ISO_4217 = new Set(
-  (
-    'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD ' +
-    'CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL ' +
-    'GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW ' +
-    'KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN ' +
-    'NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL ' +
-    'SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES ' +
-    'VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL'
-  ).split(' '),
-);
-
-/** Whether `code` is an ISO 4217 currency code (upper case). */
-export function isIsoCurrency(code: string): boolean {
-  return ISO_4217.has(code);
-}
+/** Whether `code` is an ISO 4217 currency code (upper case); the one list in currencies.ts. */
+export const isIsoCurrency = isKnownCurrency;
 
 /** An ISO 4217 code; lower case is accepted and upper-cased. */
-export const isoCurrency = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isIsoCurrency, { message: 'unknown currency: expected an ISO 4217 code such as USD or EUR' });
+export const isoCurrency = currencyCode;
 
 /**
  * A ticker as providers write it (`AAPL`, `BRK-B`, `VOD.L`, `BTC-USD`, `EURUSD=X`, `^GSPC`),
