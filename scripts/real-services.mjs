@@ -8,13 +8,29 @@
 //   await services.restartRabbit();
 //   await services.stop();
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, chownSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chownSync, chmodSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const baseDir = join(repoRoot, '.test-services');
+const baseDir = process.env.MERIDIAN_TEST_SERVICES_DIR ?? join(reachableTmpDir(), 'meridian-test-services');
+
+/**
+ * The postgres and rabbitmq users must be able to walk down to their data folders, which
+ * a clone inside a private folder (mktemp -d, a home directory) does not allow: use the
+ * system temp dir, falling back to /tmp when TMPDIR sits somewhere private.
+ */
+function reachableTmpDir() {
+  const dir = tmpdir();
+  let path = resolve(dir);
+  for (;;) {
+    if ((statSync(path).mode & 0o001) === 0) return '/tmp';
+    const parent = dirname(path);
+    if (parent === path) return dir;
+    path = parent;
+  }
+}
 
 /**
  * @typedef {{ DATABASE_URL?: string, REDIS_URL?: string, AMQP_URL?: string }} ServiceEnv

@@ -45,6 +45,8 @@ export const gatewayConfigSchema = platformConfigSchema.extend({
   MERIDIAN_RATE_LIMIT_USER: perMinute.default(1200),
   MERIDIAN_RATE_LIMIT_AUTH: perMinute.default(20),
   MERIDIAN_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** Larger limit for file uploads (`/api/<service>/imports…`: broker CSVs, JSON exports). */
+  MERIDIAN_UPLOAD_BODY_LIMIT: z.coerce.number().int().min(1024).default(20 * 1_048_576),
   MERIDIAN_UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(4096).default(128),
   MERIDIAN_TOKEN_CACHE_MS: z.coerce.number().int().min(0).default(30_000),
   MERIDIAN_WEB_ROOT: z.string().optional(),

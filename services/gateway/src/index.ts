@@ -104,6 +104,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
           service,
           upstream,
           bodyLimit: config.MERIDIAN_BODY_LIMIT,
+          uploadBodyLimit: Math.max(config.MERIDIAN_UPLOAD_BODY_LIMIT, config.MERIDIAN_BODY_LIMIT),
           timeoutMs: config.MERIDIAN_UPSTREAM_TIMEOUT_MS,
           connections: config.MERIDIAN_UPSTREAM_CONNECTIONS,
           trustProxy,

@@ -22,7 +22,7 @@ describe('routing /api/<service>/… to the services', () => {
     deadUrl = dead.url;
     await dead.close();
     stack = await startStack({
-      env: { MERIDIAN_UPSTREAM_TIMEOUT_MS: '300', MERIDIAN_BODY_LIMIT: '2048' },
+      env: { MERIDIAN_UPSTREAM_TIMEOUT_MS: '300', MERIDIAN_BODY_LIMIT: '2048', MERIDIAN_UPLOAD_BODY_LIMIT: '3072' },
       extraServices: { dead: deadUrl },
     });
     token = await stack.token();
@@ -118,6 +118,17 @@ describe('routing /api/<service>/… to the services', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(stack.portfolio.hits.length).toBe(before);
+  });
+
+  it('lets an upload to /imports be larger than other bodies, up to MERIDIAN_UPLOAD_BODY_LIMIT', async () => {
+    const send = (path: string) =>
+      fetch(`${stack.gateway.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
+        body: 'z'.repeat(2500),
+      });
+    expect((await send('/api/portfolio/imports/csv')).status).toBe(200);
+    expect((await send('/api/portfolio/orders')).status).toBe(413);
   });
 
   it('answers 413 for a chunked body that grows past the limit', async () => {

@@ -33,6 +33,8 @@ export interface ProxyOptions {
   service: string;
   upstream: string;
   bodyLimit: number;
+  /** Limit for upload routes (`/imports…` under the service). */
+  uploadBodyLimit: number;
   timeoutMs: number;
   connections: number;
   /** Whether X-Forwarded-* from the client are trusted (then the chain is extended). */
@@ -63,14 +65,16 @@ export async function registerServiceProxy(scope: App, options: ProxyOptions): P
   // The proxy streams bodies through untouched, so Fastify's bodyLimit (which applies to
   // parsed bodies) would never trigger: enforce it on the stream instead.
   scope.removeAllContentTypeParsers();
+  const uploadPrefix = `/api/${service}/imports`;
   scope.addContentTypeParser('*', (request, payload, done) => {
+    const limit = request.url.startsWith(uploadPrefix) ? options.uploadBodyLimit : options.bodyLimit;
     const declared = request.headers['content-length'];
     if (declared !== undefined) {
-      if (Number(declared) > options.bodyLimit) done(tooLarge(options.bodyLimit), undefined);
+      if (Number(declared) > limit) done(tooLarge(limit), undefined);
       else done(null, payload); // Node's parser already holds the body to its Content-Length
       return;
     }
-    done(null, capped(payload, options.bodyLimit));
+    done(null, capped(payload, limit));
   });
 
   const rewriteRequestHeaders = (request: ProxiedRequest, headers: IncomingHttpHeaders) => {

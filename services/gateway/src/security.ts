@@ -81,8 +81,17 @@ export async function registerCors(app: App, origins: readonly string[]): Promis
   await app.register(cors, {
     origin: [...origins],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate'],
-    exposedHeaders: ['x-request-id', 'traceparent', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'traceparent', 'tracestate', 'idempotency-key'],
+    exposedHeaders: [
+      'x-request-id',
+      'traceparent',
+      'retry-after',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'idempotent-replayed',
+      'meridian-version',
+    ],
     // Tokens travel in the Authorization header, never in cookies.
     credentials: false,
     maxAge: 600,
