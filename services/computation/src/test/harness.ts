@@ -1,21 +1,13 @@
 import { createAuthService } from '@meridian/auth';
+import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
 import { createTestDatabase, testLogger } from '@meridian/platform/testing';
 import type { Kysely } from 'kysely';
 import type { ComputationDatabase } from '../database.js';
 import { createComputationService, type ComputationOptions } from '../index.js';
 
-/** Settings for tests: argon2 at a tiny cost (auth refuses it outside tests), silent logs, in-memory data. */
-export const TEST_ENV: Record<string, string> = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  MERIDIAN_DATA_DIR: 'memory://',
-  MERIDIAN_DOCS: 'false',
-  MERIDIAN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64',
-  MERIDIAN_AUTH_ARGON2_ITERATIONS: '1',
-  MERIDIAN_AUTH_REGISTER_MAX_PER_IP: '1000',
-};
+/** Settings for tests: the auth service's test settings (cheap argon2, silent, in memory). */
+export const TEST_ENV: Record<string, string> = { ...TEST_AUTH_ENV };
 
 export interface Harness {
   auth: RunningService;
@@ -74,20 +66,11 @@ export interface TestUser {
   token: string;
 }
 
-const PASSWORD = 'tangerine kayak forest';
 let users = 0;
 
 /** Registers and signs in a fresh user through the auth service. */
 export async function newUser(h: Harness, name = 'user'): Promise<TestUser> {
-  const email = `${name}-${++users}-${Date.now().toString(36)}@example.com`;
-  const send = async (url: string) => {
-    const res = await h.auth.app.inject({ method: 'POST', url, payload: { email, password: PASSWORD } });
-    if (res.statusCode >= 300) throw new Error(`${url} failed: ${res.statusCode} ${res.body}`);
-    return JSON.parse(res.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture
-  };
-  const registered = await send('/register');
-  const login = await send('/login');
-  return { userId: registered.user.id as string, token: login.accessToken as string };
+  return signUpTestUser(h.auth, `${name}-${++users}-${Date.now().toString(36)}@example.com`);
 }
 
 /** A JSON request against the computation service with app.inject (no sockets). */

@@ -1,4 +1,5 @@
 import { createAuthService } from '@meridian/auth';
+import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { eventCatalog, type CloudEvent } from '@meridian/contracts';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
 import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
@@ -7,20 +8,8 @@ import type { TransactionsDatabase } from '../database.js';
 import type { TransactionsDeps } from '../deps.js';
 import { createTransactionsService } from '../index.js';
 
-/**
- * Settings for tests: argon2 at a tiny cost (the auth service refuses it outside tests),
- * silent logs, no docs, an in-memory data dir, a fixed master key.
- */
-export const TEST_ENV: Record<string, string> = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  MERIDIAN_DATA_DIR: 'memory://',
-  MERIDIAN_DOCS: 'false',
-  MERIDIAN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64',
-  MERIDIAN_AUTH_ARGON2_ITERATIONS: '1',
-  MERIDIAN_AUTH_REGISTER_MAX_PER_IP: '1000',
-};
+/** Settings for tests: the auth service's test settings (cheap argon2, silent, in memory). */
+export const TEST_ENV: Record<string, string> = { ...TEST_AUTH_ENV };
 
 /** A clock tests can set (days are checked against it). */
 export function testClock(start = Date.now()) {
@@ -133,17 +122,11 @@ export interface TestUser {
   token: string;
 }
 
-const PASSWORD = 'tangerine kayak forest';
 let users = 0;
 
 /** Registers and signs in a fresh user through the auth service. */
 export async function newUser(h: Harness, name = 'user'): Promise<TestUser> {
-  const email = `${name}-${++users}-${Date.now().toString(36)}@example.com`;
-  const reg = await request(h.auth, 'POST', '/register', { body: { email, password: PASSWORD } });
-  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
-  const login = await request(h.auth, 'POST', '/login', { body: { email, password: PASSWORD } });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${login.text}`);
-  return { userId: reg.json().user.id, email, token: login.json().accessToken };
+  return signUpTestUser(h.auth, `${name}-${++users}-${Date.now().toString(36)}@example.com`);
 }
 
 /** A client bound to one user's token. */

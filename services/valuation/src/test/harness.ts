@@ -1,4 +1,5 @@
 import { createAuthService } from '@meridian/auth';
+import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import type { CloudEvent } from '@meridian/contracts';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
 import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
@@ -9,15 +10,7 @@ import { createValuationService } from '../index.js';
 import type { MarketDataProvider } from '../providers/types.js';
 
 /** The real auth service signs the tokens the valuation service verifies (cheap argon2 for tests). */
-const AUTH_ENV: Record<string, string> = {
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  MERIDIAN_DATA_DIR: 'memory://',
-  MERIDIAN_DOCS: 'false',
-  MERIDIAN_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-  MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64',
-  MERIDIAN_AUTH_ARGON2_ITERATIONS: '1',
-};
+const AUTH_ENV: Record<string, string> = { ...TEST_AUTH_ENV };
 
 /** No background refresh (tests run cycles themselves), one year of backfill. */
 export const TEST_ENV: Record<string, string> = {
@@ -125,12 +118,8 @@ export async function startValuation(
     events,
     call,
     async user(email) {
-      const password = 'tangerine kayak forest';
-      const reg = await auth.app.inject({ method: 'POST', url: '/register', payload: { email, password } });
-      if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
-      const login = await auth.app.inject({ method: 'POST', url: '/login', payload: { email, password } });
-      if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
-      return { userId: (JSON.parse(reg.body) as { user: { id: string } }).user.id, token: (JSON.parse(login.body) as { accessToken: string }).accessToken };
+      const { userId, token } = await signUpTestUser(auth, email);
+      return { userId, token };
     },
     async close() {
       await service.close();
