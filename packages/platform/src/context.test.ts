@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { childContext, formatTraceparent, parseTraceparent } from './context.js';
+import { childContext, formatTraceparent, newSpanId, newTraceId, parseTraceparent } from './context.js';
 import { uuidv7 } from './ids.js';
 
 describe('trace context', () => {
@@ -29,6 +29,17 @@ describe('trace context', () => {
     const child = childContext(parent);
     expect(child.traceId).toBe(parent.traceId);
     expect(child.spanId).not.toBe(parent.spanId);
+  });
+});
+
+describe('trace and span ids', () => {
+  it('are lower-case hex of the right length, never all zero, and do not repeat', () => {
+    const spans = Array.from({ length: 5000 }, () => newSpanId());
+    const traces = Array.from({ length: 5000 }, () => newTraceId());
+    for (const id of spans) expect(id).toMatch(/^(?!0{16})[0-9a-f]{16}$/);
+    for (const id of traces) expect(id).toMatch(/^(?!0{32})[0-9a-f]{32}$/);
+    expect(new Set(spans).size).toBe(spans.length);
+    expect(new Set(traces).size).toBe(traces.length);
   });
 });
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './ids.js';
 
 /** What travels with one request or one event handling: ids for logs and trace propagation. */
 export interface RequestContext {
@@ -27,12 +27,19 @@ export function enterContext(ctx: RequestContext): void {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/** A W3C trace id: 16 random bytes in hex, never all zero. */
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  const id = randomHex(16);
+  return id === ZERO_TRACE ? newTraceId() : id;
 }
 
+/** A W3C span id: 8 random bytes in hex, never all zero. */
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  const id = randomHex(8);
+  return id === ZERO_SPAN ? newSpanId() : id;
 }
 
 /** Parses a W3C traceparent header; undefined when absent or malformed. */

@@ -1,11 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import proxy from '@fastify/http-proxy';
-import { AppError, formatTraceparent, type App, type TraceSpan, type Tracing } from '@meridian/platform';
+import { AppError, formatTraceparent, newSpanId, type App, type TraceSpan, type Tracing } from '@meridian/platform';
 import type { FastifyRequest, RawServerBase, RouteGenericInterface } from 'fastify';
 import { Histogram, type Registry } from 'prom-client';
 import { Pool } from 'undici';
-import { nextSpanId } from './span-ids.js';
 
 /** The request type @fastify/reply-from hands to its hooks (any server flavour). */
 type ProxiedRequest = FastifyRequest<RouteGenericInterface, RawServerBase>;
@@ -166,7 +165,7 @@ function forwardHeaders(
   );
   if (span && !websocket) request.upstreamSpan = span;
   headers['x-request-id'] = request.id;
-  headers.traceparent = formatTraceparent({ traceId: ctx.traceId, spanId: span?.spanId ?? nextSpanId(), sampled: ctx.sampled });
+  headers.traceparent = formatTraceparent({ traceId: ctx.traceId, spanId: span?.spanId ?? newSpanId(), sampled: ctx.sampled });
   if (request.upstreamToken !== undefined) headers.authorization = `Bearer ${request.upstreamToken}`;
   const prior = options.trustProxy ? request.headers['x-forwarded-for'] : undefined;
   headers['x-forwarded-for'] = prior ? `${String(prior)}, ${request.socket.remoteAddress ?? request.ip}` : request.ip;
