@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -57,6 +61,7 @@ async function waitReady(url: string, proc: { output: () => string }, timeoutMs 
 
 describe('the distributed mode (one process per service)', () => {
   const dbName = `meridian_dist_${process.pid}_${Date.now()}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-dist-'));
   const procs: Array<{ child: ChildProcess }> = [];
   let gatewayUrl = '';
   let adminUrl = '';
@@ -72,6 +77,9 @@ describe('the distributed mode (one process per service)', () => {
       DATABASE_URL: databaseUrl,
       AMQP_URL: required('TEST_AMQP_URL'),
       REDIS_URL: required('TEST_REDIS_URL'),
+      // Every instance of a service shares one master key, as operators configure it.
+      MERIDIAN_MASTER_KEY: randomBytes(32).toString('base64'),
+      MERIDIAN_DATA_DIR: dataDir,
       MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64', MERIDIAN_AUTH_ARGON2_ITERATIONS: '1',
     };
     const [authA, authB, gw] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -101,6 +109,7 @@ describe('the distributed mode (one process per service)', () => {
           }),
       ),
     );
+    rmSync(dataDir, { recursive: true, force: true });
     if (adminUrl) {
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();

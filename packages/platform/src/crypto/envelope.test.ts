@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,15 @@ describe('loading the master key', () => {
   });
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives every one of many instances starting at once the same key and leaves no temp file', async () => {
+    const dataDir = join(dir, 'data');
+    const managers = await Promise.all(Array.from({ length: 20 }, () => loadKeyManager({ env: {}, dataDir })));
+    const ids = new Set(managers.map((m) => m.primaryKeyId));
+    expect(ids.size).toBe(1);
+    const files = await readdir(dataDir);
+    expect(files).toEqual([MASTER_KEY_FILE]);
   });
 
   it('creates the key file with mode 0600 on first use and reuses it afterwards', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { KEY_BYTES, openAesGcm, sealAesGcm } from './aes-gcm.js';
 import { DecryptionError, type KeyManager } from './key-manager.js';
@@ -65,18 +65,23 @@ export function parseMasterKey(value: string, name = 'MERIDIAN_MASTER_KEY'): Buf
  */
 export async function readOrCreateKeyFile(path: string): Promise<Buffer> {
   await mkdir(resolve(path, '..'), { recursive: true, mode: 0o700 });
+  // Written whole to a private temp file, then linked into place: link() fails if the key
+  // file exists, so of several processes starting at once exactly one key wins, and no
+  // process ever reads a half-written file.
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'wx', 0o600);
   try {
-    const handle = await open(path, 'wx', 0o600);
-    try {
-      const key = randomBytes(KEY_BYTES);
-      await handle.writeFile(`${key.toString('base64')}\n`, 'utf8');
-      await handle.sync();
-      return key;
-    } finally {
-      await handle.close();
-    }
+    await handle.writeFile(`${randomBytes(KEY_BYTES).toString('base64')}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(tmp, path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await unlink(tmp);
   }
   if (process.platform !== 'win32') {
     const { mode } = await stat(path);
