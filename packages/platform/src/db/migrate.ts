@@ -19,7 +19,7 @@ export async function migrateSchema(
   options: { tableName?: string } = {},
 ): Promise<MigrationResultSet> {
   if (!/^[a-z][a-z0-9_]*$/.test(schema)) throw new AppError('internal', `bad schema name ${schema}`);
-  await sql`create schema if not exists ${sql.id(schema)}`.execute(database.root);
+  await createSchema(database, schema);
   const scoped: Migrations = {};
   for (const [name, m] of Object.entries(migrations)) {
     scoped[name] = {
@@ -42,4 +42,20 @@ export async function migrateSchema(
     );
   }
   return result;
+}
+
+/**
+ * `create schema if not exists` is not atomic in PostgreSQL: two instances starting together
+ * can both see the schema missing, and the loser fails on pg_namespace's unique index. That
+ * loser has what it wanted, so the race is absorbed here and the schema's existence checked.
+ */
+async function createSchema(database: Database, schema: string): Promise<void> {
+  try {
+    await sql`create schema if not exists ${sql.id(schema)}`.execute(database.root);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+    const found = await sql<{ n: number }>`select count(*)::int as n from information_schema.schemata where schema_name = ${schema}`.execute(database.root);
+    if (found.rows[0]?.n !== 1) throw error;
+  }
 }
