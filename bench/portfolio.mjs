@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const SELF = fileURLToPath(import.meta.url);
-const NODE_ARGS = ['--conditions=@meridian/source', '--import', 'tsx'];
+const NODE_ARGS = ['--conditions=@meridian/source', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
 const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
@@ -45,7 +45,8 @@ async function platformRole() {
   const credentials = demoCredentials(opts.dir);
   const seeded = performance.now();
   await seedDemo(platform.url, opts.dir, logger);
-  process.stdout.write(`${JSON.stringify({ url: platform.url, ...credentials, seedMs: Math.round(performance.now() - seeded) })}\n`);
+  const services = Object.fromEntries([...platform.services].map(([name, svc]) => [name, svc.url]));
+  process.stdout.write(`${JSON.stringify({ url: platform.url, services, ...credentials, seedMs: Math.round(performance.now() - seeded) })}\n`);
   let mark = process.cpuUsage();
   process.on('SIGUSR1', () => (mark = process.cpuUsage()));
   process.on('SIGUSR2', () => {
@@ -57,6 +58,19 @@ async function platformRole() {
     process.exit(0);
   };
   process.on('SIGTERM', stop);
+}
+
+/** A second gateway in its own process, in front of the embedded platform's services (the distributed hop). */
+async function gatewayRole() {
+  const { createLogger, createMemoryStore } = await import('@meridian/platform');
+  const { startGateway } = await import('@meridian/gateway');
+  const logger = createLogger({ name: 'bench-gateway', level: 'warn' });
+  const gateway = await startGateway({ services: JSON.parse(opts.load), env: PLATFORM_ENV, logger, cache: createMemoryStore(), host: '127.0.0.1', port: 0 });
+  process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
+  process.on('SIGTERM', async () => {
+    await gateway.close();
+    process.exit(0);
+  });
 }
 
 async function loadRole() {
@@ -110,6 +124,17 @@ async function main() {
       `  GET /api/portfolio/summary via gateway, c=${opts.connections}: ${Math.round(r.requestsPerSec)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  platform CPU ${cpuPerReq.toFixed(0)} µs/req\n`,
     );
 
+    // 1b. The same through a gateway in its own process (the distributed layout's hop: two cores at work).
+    const gateway = child('gateway', ['--load', JSON.stringify(info.services)]);
+    const { url: gatewayUrl } = await gateway.ready;
+    const separateUrl = `${gatewayUrl}/api/portfolio/summary`;
+    await child('load', ['--load', JSON.stringify({ url: separateUrl, headers: auth, connections: Number(opts.connections), duration: 2 })]).ready;
+    const r2 = await child('load', ['--load', JSON.stringify({ url: separateUrl, headers: auth, connections: Number(opts.connections), duration: Number(opts.duration) })]).ready;
+    process.stderr.write(
+      `  GET /api/portfolio/summary via a gateway process of its own, c=${opts.connections}: ${Math.round(r2.requestsPerSec)} req/s  p50 ${r2.p50} ms  p99 ${r2.p99} ms  non-2xx ${r2.non2xx}  errors ${r2.errors}\n`,
+    );
+    gateway.proc.kill('SIGTERM');
+
     // 2. Activity posted → live update received.
     const { default: WebSocket } = await import('ws');
     const ws = new WebSocket(`${info.url.replace(/^http/, 'ws')}/api/portfolio/live?access_token=${accessToken}`);
@@ -154,5 +179,6 @@ async function main() {
 }
 
 if (opts.role === 'platform') await platformRole();
+else if (opts.role === 'gateway') await gatewayRole();
 else if (opts.role === 'load') await loadRole();
 else await main();
