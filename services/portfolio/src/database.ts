@@ -16,6 +16,13 @@ export interface PortfolioDatabase {
   accounts: AccountsTable;
   activities: ActivitiesTable;
   user_state: UserStateTable;
+  applied_versions: AppliedVersionsTable;
+}
+
+/** Versions applied while an earlier one was still missing. */
+export interface AppliedVersionsTable {
+  user_id: string;
+  version: Counter;
 }
 
 export interface AccountsTable {
@@ -56,7 +63,7 @@ export interface ActivitiesTable {
 
 export interface UserStateTable {
   user_id: string;
-  /** Highest transactions version applied for the user. */
+  /** Every transactions event of the user up to this version is applied (a contiguous watermark). */
   version: Counter;
   /** Reporting currency chosen by the user; null: the first account's currency. */
   base_currency: string | null;

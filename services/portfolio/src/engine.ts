@@ -26,6 +26,8 @@ export interface UserView {
   readonly responses: Map<string, string>;
   /** Versions above `version` already applied (events may arrive out of order). */
   readonly ahead: Set<number>;
+  /** Deleted activities and the version that deleted them (a late, older event must not revive one). */
+  readonly tombstones: Map<string, number>;
   /** When the view was built from the database, and when its version was last compared with it. */
   loadedAt: number;
   checkedAt: number;
@@ -217,7 +219,8 @@ export class PortfolioEngine {
       activities,
       portfolio: undefined as unknown as Portfolio,
       responses: new Map(),
-      ahead: new Set(),
+      ahead: new Set(data.ahead),
+      tombstones: data.tombstones,
       loadedAt: now,
       checkedAt: now,
       needsMarket: false,
@@ -347,6 +350,8 @@ export class PortfolioEngine {
     view.ahead.add(change.version);
     while (view.ahead.delete(view.version + 1)) view.version += 1;
     if (change.kind === 'account') {
+      const known = view.accounts.get(change.accountId);
+      if (known && known.version > change.version) return;
       if (change.account) view.accounts.set(change.accountId, change.account);
       else view.accounts.delete(change.accountId);
       if (change.account && !view.baseCurrencyChosen && view.accounts.size === 1) view.baseCurrency = change.account.currency;
@@ -358,7 +363,9 @@ export class PortfolioEngine {
     const e = change.activity;
     const old = view.activities.get(e.activityId);
     if (old && old.version > e.version) return;
+    if ((view.tombstones.get(e.activityId) ?? 0) > e.version) return;
     if (change.deleted) {
+      view.tombstones.set(e.activityId, e.version);
       if (!old) return;
       view.activities.delete(e.activityId);
       applyChanges(view.portfolio, { remove: [e.activityId] });

@@ -9,13 +9,30 @@ type AccountEvent = EventData<'transactions.account.created'>;
 export type AccountRow = Selectable<AccountsTable>;
 export type ActivityRow = Selectable<ActivitiesTable>;
 
-/** Raises the user's applied version (never lowers it: events may arrive out of order). */
-async function bumpVersion(db: Db, userId: string, version: number): Promise<void> {
-  await db
-    .insertInto('user_state')
-    .values({ user_id: userId, version, base_currency: null })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ version: sql`greatest(user_state.version, excluded.version)` }))
-    .execute();
+/**
+ * Records that the event with `version` is applied and moves the user's watermark over every
+ * version now applied without a gap. Consumers run concurrently, so version 4 may commit
+ * before 2: the row lock on `user_state` serialises this step per user, and each holder sees
+ * what earlier holders committed. Answers false if the version was applied before.
+ */
+async function advanceVersion(db: Db, userId: string, version: number): Promise<boolean> {
+  await db.insertInto('user_state').values({ user_id: userId, version: 0, base_currency: null }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
+  const state = await db.selectFrom('user_state').select('version').where('user_id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+  let current = Number(state.version);
+  if (version <= current) return false;
+  if (version > current + 1) {
+    const inserted = await db.insertInto('applied_versions').values({ user_id: userId, version }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 1n) > 0;
+  }
+  current = version;
+  const ahead = await db.selectFrom('applied_versions').select('version').where('user_id', '=', userId).where('version', '>', current).orderBy('version').execute();
+  for (const row of ahead) {
+    if (Number(row.version) !== current + 1) break;
+    current += 1;
+  }
+  await db.deleteFrom('applied_versions').where('user_id', '=', userId).where('version', '<=', current).execute();
+  await db.updateTable('user_state').set({ version: current }).where('user_id', '=', userId).execute();
+  return true;
 }
 
 /**
@@ -53,7 +70,7 @@ export async function saveActivity(db: Db, e: ActivityEvent, deleted: boolean): 
         .where('activities.user_id', '=', e.userId),
     )
     .execute();
-  await bumpVersion(db, e.userId, e.version);
+  await advanceVersion(db, e.userId, e.version);
 }
 
 export async function saveAccount(db: Db, e: AccountEvent, state: { archived?: boolean; deleted?: boolean }): Promise<void> {
@@ -78,7 +95,7 @@ export async function saveAccount(db: Db, e: AccountEvent, state: { archived?: b
       oc.column('account_id').doUpdateSet(update).where('accounts.version', '<', e.version).where('accounts.user_id', '=', e.userId),
     )
     .execute();
-  await bumpVersion(db, e.userId, e.version);
+  await advanceVersion(db, e.userId, e.version);
 }
 
 export async function markAccountDeleted(db: Db, userId: string, accountId: string, version: number): Promise<void> {
@@ -89,11 +106,16 @@ export async function markAccountDeleted(db: Db, userId: string, accountId: stri
     .where('user_id', '=', userId)
     .where('version', '<', version)
     .execute();
-  await bumpVersion(db, userId, version);
+  await advanceVersion(db, userId, version);
 }
 
 export interface UserData {
+  /** Every event up to here is applied. */
   version: number;
+  /** Versions above it applied already (their events are in the rows). */
+  ahead: number[];
+  /** Deleted activities' versions: an older event for one of them changes nothing. */
+  tombstones: Map<string, number>;
   baseCurrency: string | null;
   accounts: AccountRow[];
   /** Live activities by day, then order of arrival. */
@@ -108,16 +130,13 @@ export async function loadUser(db: Db, userId: string): Promise<UserData> {
     .execute(async (trx) => {
       const state = await trx.selectFrom('user_state').selectAll().where('user_id', '=', userId).executeTakeFirst();
       const accounts = await trx.selectFrom('accounts').selectAll().where('user_id', '=', userId).where('deleted', '=', false).execute();
-      const activities = await trx
-        .selectFrom('activities')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('deleted', '=', false)
-        .orderBy('date')
-        .orderBy('seq')
-        .execute();
+      const rows = await trx.selectFrom('activities').selectAll().where('user_id', '=', userId).orderBy('date').orderBy('seq').execute();
+      const activities = rows.filter((a) => !a.deleted);
+      const ahead = await trx.selectFrom('applied_versions').select('version').where('user_id', '=', userId).execute();
       return {
         version: state ? Number(state.version) : 0,
+        ahead: ahead.map((r) => Number(r.version)),
+        tombstones: new Map(rows.filter((a) => a.deleted).map((a) => [a.activity_id, Number(a.version)])),
         baseCurrency: state?.base_currency ?? null,
         accounts: accounts.map((a) => ({ ...a, version: Number(a.version) })),
         activities: activities.map((a) => ({ ...a, seq: Number(a.seq), version: Number(a.version) })),
@@ -141,7 +160,7 @@ export async function saveBaseCurrency(db: Db, userId: string, currency: string)
 /** Erases everything kept about a user. */
 export async function eraseUser(db: Db, userId: string): Promise<number> {
   let rows = 0;
-  for (const table of ['activities', 'accounts', 'user_state'] as const) {
+  for (const table of ['activities', 'accounts', 'user_state', 'applied_versions'] as const) {
     const r = await db.deleteFrom(table).where('user_id', '=', userId).executeTakeFirst();
     rows += Number(r.numDeletedRows);
   }
