@@ -56,7 +56,7 @@ export function XYChart({ layers, markers = [], height = 260, time = true, inclu
     () => chartScales(drawn.map((l) => l.points), { width, height, margin: MARGIN, time, includeZero }),
     [drawn, width, height, time, includeZero],
   );
-  const sx = (v: number) => x(v as never) as number;
+  const sx = (v: number) => x(v);
 
   const reference = layers.find((l) => !l.quiet)?.points ?? layers[0]?.points ?? [];
   const hoverX = hover !== null ? reference[hover]?.x : undefined;

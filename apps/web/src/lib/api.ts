@@ -23,9 +23,9 @@ export class ApiError extends Error {
     const out: FieldIssue[] = [];
     const issues = this.details.issues;
     if (Array.isArray(issues)) {
-      for (const issue of issues as Array<{ path?: unknown; message?: unknown }>) {
-        const path = Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path ?? '');
-        out.push({ path, message: String(issue.message ?? 'is not valid') });
+      for (const issue of issues as Array<{ path?: string | Array<string | number>; message?: string }>) {
+        const path = Array.isArray(issue.path) ? issue.path.join('.') : (issue.path ?? '');
+        out.push({ path, message: issue.message ?? 'is not valid' });
       }
     }
     const violations = this.details.violations;

@@ -6,9 +6,9 @@ import { onTokensChange, readTokens, tokenClaims, writeTokens, type Tokens } fro
 interface AuthState {
   signedIn: boolean;
   email: string | null;
-  signIn(email: string, password: string, totp?: string): Promise<void>;
-  signUp(email: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  signIn: (email: string, password: string, totp?: string) => Promise<void>;
+  signUp: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
 }
 
 const AuthContext = createContext<AuthState | null>(null);

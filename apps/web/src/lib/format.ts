@@ -71,7 +71,10 @@ export function formatPercent(
 }
 
 /** A calendar day `YYYY-MM-DD` in the reader's words (never shifted by their time zone). */
-export function formatDay(day: string | null | undefined, { locale = DEFAULT_LOCALE, style = 'medium' as 'short' | 'medium' | 'long' } = {}): string {
+export function formatDay(
+  day: string | null | undefined,
+  { locale = DEFAULT_LOCALE, style = 'medium' }: { locale?: string; style?: 'short' | 'medium' | 'long' } = {},
+): string {
   if (!day) return '—';
   const d = parseDay(day);
   if (!d) return day;

@@ -8,7 +8,6 @@ import type {
   HoldingDetail,
   HoldingsResponse,
   PerformanceResponse,
-  Range,
   RiskResponse,
   Summary,
   YearsResponse,
@@ -68,7 +67,7 @@ export const useHolding = (symbol: string) =>
     queryFn: () => portfolioGet<HoldingDetail>(`/holdings/${encodeURIComponent(symbol)}`),
   });
 
-export const usePerformance = (range: Range | string) =>
+export const usePerformance = (range: string) =>
   useQuery({
     queryKey: ['portfolio', 'performance', range],
     queryFn: () => portfolioGet<PerformanceResponse>('/performance', { range }),

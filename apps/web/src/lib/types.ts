@@ -40,7 +40,8 @@ export interface Summary {
   diagnostics: Diagnostic[];
 }
 
-export type PriceSource = 'market' | 'simulated' | 'manual' | 'stale' | 'backfill' | string;
+/** Where a price came from: `market`, `simulated`, `manual`, `stale`, `backfill`, or a provider's name. */
+export type PriceSource = string;
 
 export interface Holding {
   symbol: string;
