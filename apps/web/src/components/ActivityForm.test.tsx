@@ -88,7 +88,7 @@ describe('the activity form', () => {
     await waitFor(() => expect(onDone).toHaveBeenCalled());
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
     expect(url).toBe('/api/transactions/activities');
-    expect(JSON.parse(String(init.body))).toMatchObject({ accountId: account.id, type: 'BUY', symbol: 'AAPL', quantity: '10', unitPrice: '180.25' });
+    expect(JSON.parse(init.body as string)).toMatchObject({ accountId: account.id, type: 'BUY', symbol: 'AAPL', quantity: '10', unitPrice: '180.25' });
     expect((init.headers as Record<string, string>)['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
