@@ -31,7 +31,9 @@ export function webBuildIsStale() {
 /** Runs `vite build` in apps/web; throws with Vite's output when it fails. */
 export function buildWeb({ stdio = 'inherit' } = {}) {
   const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webDir, stdio, encoding: 'utf8' });
+  // NODE_ENV=test (Vitest) or development would give React's development build.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: webDir, stdio, encoding: 'utf8', env });
   if (result.status !== 0) {
     throw new Error(`the web build failed (exit ${result.status})${result.stderr ? `:\n${result.stderr.slice(-4000)}` : ''}`);
   }

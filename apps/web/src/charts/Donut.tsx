@@ -24,8 +24,8 @@ export function Donut({ slices, formatWeight, centre }: { slices: Slice[]; forma
     .outerRadius(radius - 2)
     .padAngle(0.01);
   return (
-    <div className="flex flex-col items-center gap-4 sm:flex-row sm:items-start">
-      <svg width={size} height={size} viewBox={`${-radius} ${-radius} ${size} ${size}`} role="img" aria-label={`Allocation: ${slices.map((s) => `${s.label} ${formatWeight(s.weight)}`).join(', ')}`}>
+    <div className="flex flex-col items-center gap-4">
+      <svg className="shrink-0" width={size} height={size} viewBox={`${-radius} ${-radius} ${size} ${size}`} role="img" aria-label={`Allocation: ${slices.map((s) => `${s.label} ${formatWeight(s.weight)}`).join(', ')}`}>
         {arcs.map((a, i) => (
           <path
             key={a.data.key}

@@ -22,7 +22,7 @@ export function AllocationCard() {
   const currency = summary.data?.baseCurrency ?? 'USD';
   const slices: Slice[] = (allocations.data?.[dimension] ?? []).map((s) => ({
     key: s.key,
-    label: s.key === '' || s.key === 'null' ? 'Unknown' : s.key,
+    label: s.key === '' || s.key === 'null' ? 'Unknown' : humanise(s.key),
     value: Number(s.value),
     display: formatMoney(s.value, currency),
     weight: s.weight,
@@ -60,4 +60,11 @@ export function AllocationCard() {
       )}
     </Card>
   );
+}
+
+/** `REAL_ESTATE` → `Real estate`; names that are not upper-case codes stay as they are. */
+export function humanise(key: string): string {
+  if (!/^[A-Z_]+$/.test(key) || key.length <= 3) return key;
+  const words = key.toLowerCase().replace(/_/g, ' ');
+  return words[0]!.toUpperCase() + words.slice(1);
 }

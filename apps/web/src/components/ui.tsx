@@ -195,20 +195,46 @@ export function InfoTip({ label, children }: { label: string; children: ReactNod
   );
 }
 
-/** Marks a price that is not a fresh market price (simulated, stale, manual, back-filled). */
+/** Every badge a holding's price deserves: simulated, stale, manual, carried forward, or a trade's price. */
+export function priceBadges(h: { simulated?: boolean; manual?: boolean; stale?: boolean; priceSource?: string | null }): string[] {
+  const out: string[] = [];
+  if (h.simulated) out.push('simulated');
+  if (h.stale) out.push('stale');
+  if (h.manual || h.priceSource === 'manual') out.push('manual');
+  else if (h.priceSource === 'carried') out.push('carried');
+  else if (h.priceSource === 'trade') out.push('trade');
+  else if (h.priceSource === 'none') out.push('no price');
+  return out;
+}
+
+export function PriceBadges({ holding }: { holding: Parameters<typeof priceBadges>[0] }) {
+  return (
+    <>
+      {priceBadges(holding).map((b) => (
+        <PriceBadge key={b} source={b} />
+      ))}
+    </>
+  );
+}
+
+/** Marks a price that is not a fresh market price (simulated, stale, manual, carried, a trade's price). */
 export function PriceBadge({ source }: { source: string | null | undefined }) {
-  if (!source || source === 'market' || source === 'live') return null;
+  if (!source || source === 'exact') return null;
   const styles: Record<string, string> = {
     simulated: 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200',
     stale: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
     manual: 'bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200',
     backfill: 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
+    carried: 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
   };
   const titles: Record<string, string> = {
     simulated: 'Simulated price: no market data provider is configured',
     stale: 'Stale: older than the last trading session',
     manual: 'Manual price you entered',
     backfill: 'Back-filled daily close, not a live quote',
+    carried: 'The last known close, carried forward: no price for today yet',
+    trade: 'Priced at your last trade: no market price is known',
+    'no price': 'No price is known for this holding',
   };
   return (
     <span className={cx('ml-1 rounded px-1.5 py-0.5 text-[10px] font-semibold uppercase', styles[source] ?? styles.backfill)} title={titles[source] ?? source}>

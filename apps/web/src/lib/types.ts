@@ -40,7 +40,7 @@ export interface Summary {
   diagnostics: Diagnostic[];
 }
 
-/** Where a price came from: `market`, `simulated`, `manual`, `stale`, `backfill`, or a provider's name. */
+/** How a day's price was found: `exact` (a close that day), `carried` (an earlier close), `manual`, `trade` (the price of a trade), `none`. */
 export type PriceSource = string;
 
 export interface Holding {
@@ -58,7 +58,10 @@ export interface Holding {
   realizedGain: string;
   income: string;
   weight: number;
-  dayChange: string | null;
+  dayChange: string | number | null;
+  simulated?: boolean;
+  manual?: boolean;
+  stale?: boolean;
   sector?: string | null;
   country?: string | null;
 }
@@ -69,13 +72,15 @@ export interface HoldingsResponse {
   version: number;
   holdings: Holding[];
   cash: Array<{ currency: string; amount: string; value: string }>;
-  total: string;
+  total: { value: string; costBasis: string; unrealizedGain: string; realizedGain: string; income: string };
 }
 
-export interface HoldingDetail extends Holding {
-  lots: Array<{ accountId: string; date: string; quantity: string; costBasis: string }>;
+export interface HoldingDetail extends Omit<Holding, 'weight' | 'dayChange' | 'priceSource'> {
+  weight?: number;
+  priceSource?: PriceSource | null;
+  lots: Array<{ accountId: string; acquired: string; quantity: string; costBasis: string }>;
   activities: Array<{ id: string; accountId: string; type: string; date: string; quantity: string | null; unitPrice: string | null; amount: string | null; currency?: string }>;
-  series: Array<{ date: string; price: number | string; quantity: number | string; value: number | string }>;
+  series: Array<{ date: string; price: number | null; quantity: number; value: number }>;
   baseCurrency?: string;
 }
 
@@ -85,22 +90,22 @@ export interface PerformanceResponse {
   twr: number | null;
   mwr: number | null;
   modifiedDietz: number | null;
-  absoluteGain: string;
+  absoluteGain: number;
   annualised: { twr: number | null; mwr: number | null } | null;
   series: Array<{ date: string; value: number | string; netContribution: number | string; twrIndex: number }>;
 }
 
 export interface YearsResponse {
-  years: Array<{ year: number; twr: number | null; mwr: number | null; absoluteGain: string }>;
+  years: Array<{ year: number; twr: number | null; mwr: number | null; absoluteGain: number }>;
 }
 
 export interface AttributionParts {
-  total: string;
-  price: string;
-  income: string;
-  currency: string;
-  fees: string;
-  taxes: string;
+  total: number;
+  price: number;
+  income: number;
+  currency: number;
+  fees: number;
+  taxes: number;
 }
 export interface AttributionResponse extends AttributionParts {
   holdings: Array<AttributionParts & { symbol: string }>;

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { XYChart, type Layer, type Marker } from '../charts/XYChart';
 import { dayToX, num } from '../charts/scales';
 import { GAIN, LOSS } from '../charts/palette';
-import { Card, Loading, PageHeader, PriceBadge, QueryProblem } from '../components/ui';
+import { Card, Loading, PageHeader, PriceBadges, QueryProblem } from '../components/ui';
 import { formatDay, formatMoney, formatNumber, formatPercent, gainClass } from '../lib/format';
 import { useAccounts, useHolding } from '../lib/queries';
 import { Link } from '../lib/router';
@@ -17,7 +17,7 @@ export default function Holding({ params }: { params: Record<string, string> }) 
 
   const { layers, markers } = useMemo(() => {
     if (!h) return { layers: [] as Layer[], markers: [] as Marker[] };
-    const points = h.series.map((p) => ({ x: dayToX(p.date), y: num(p.price) }));
+    const points = h.series.filter((p) => p.price !== null).map((p) => ({ x: dayToX(p.date), y: num(p.price) }));
     const ms: Marker[] = h.activities
       .filter((a) => a.type === 'BUY' || a.type === 'SELL')
       .map((a) => ({
@@ -47,7 +47,7 @@ export default function Holding({ params }: { params: Record<string, string> }) 
           <div className="grid gap-4 xl:grid-cols-3">
             <Card title="Price" className="xl:col-span-2">
               <p className="mb-2 text-sm">
-                Last {formatMoney(h.price, h.currency)} on {formatDay(h.priceDate)} <PriceBadge source={h.priceSource} /> · ▲ buys, ▼ sells
+                Last {formatMoney(h.price, h.currency)} on {formatDay(h.priceDate)} <PriceBadges holding={h} /> · ▲ buys, ▼ sells
               </p>
               {layers[0] && layers[0].points.length > 0 ? (
                 <XYChart
@@ -97,7 +97,7 @@ export default function Holding({ params }: { params: Record<string, string> }) 
                     <tbody>
                       {h.lots.map((l, i) => (
                         <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
-                          <td className="p-1">{formatDay(l.date)}</td>
+                          <td className="p-1">{formatDay(l.acquired)}</td>
                           <td className="p-1">{names.get(l.accountId) ?? '—'}</td>
                           <td className="p-1 text-right tabular-nums">{formatNumber(l.quantity)}</td>
                           <td className="p-1 text-right tabular-nums">{formatMoney(l.costBasis, currency)}</td>

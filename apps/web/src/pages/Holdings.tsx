@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Sparkline } from '../charts/Sparkline';
 import { PriceNotice } from '../components/PriceNotice';
-import { Card, EmptyState, Loading, PageHeader, PriceBadge, QueryProblem, SelectField, TextField } from '../components/ui';
+import { Card, EmptyState, Loading, PageHeader, PriceBadges, QueryProblem, SelectField, TextField } from '../components/ui';
 import { formatMoney, formatNumber, formatPercent, gainClass } from '../lib/format';
 import { usePriceHistory } from '../lib/history';
 import { useAccounts, useHoldings, useSummary } from '../lib/queries';
@@ -108,7 +108,7 @@ export default function Holdings() {
                       <Link to={`/holdings/${encodeURIComponent(h.symbol)}`} className="font-medium underline-offset-2 hover:underline">
                         {h.symbol}
                       </Link>
-                      <PriceBadge source={h.priceSource} />
+                      <PriceBadges holding={h} />
                       <p className="text-xs text-slate-500 dark:text-slate-400">
                         {formatNumber(h.quantity)} × {formatMoney(h.price, h.currency)} {h.name ? `· ${h.name}` : ''}
                       </p>
@@ -129,7 +129,7 @@ export default function Holdings() {
               <tfoot>
                 <tr className="font-semibold">
                   <td className="p-2">Total (with cash)</td>
-                  <td className="p-2 text-right tabular-nums">{formatMoney(holdings.data.total, currency)}</td>
+                  <td className="p-2 text-right tabular-nums">{formatMoney(holdings.data.total.value, currency)}</td>
                   <td colSpan={7} />
                 </tr>
               </tfoot>

@@ -131,7 +131,7 @@ function AttributionCard({ range, currency }: { range: string; currency: string 
           Where the gain came from
           <InfoTip label="attribution">
             The change in value not explained by your contributions, split into price moves of the holdings, income (dividends, interest), currency moves
-            against {currency}, fees and taxes. The parts add up to the total.
+            against {currency}, less fees and taxes: price + income + currency − fees − taxes = total.
           </InfoTip>
         </span>
       }
@@ -144,11 +144,11 @@ function AttributionCard({ range, currency }: { range: string; currency: string 
         a && (
           <Waterfall
             totalDisplay={formatMoney(a.total, currency, { compact: true })}
-            steps={(['price', 'income', 'currency', 'fees', 'taxes'] as const).map((k) => ({
-              label: k[0]!.toUpperCase() + k.slice(1),
-              value: Number(a[k]),
-              display: formatMoney(a[k], currency, { compact: true }),
-            }))}
+            steps={(['price', 'income', 'currency', 'fees', 'taxes'] as const).map((k) => {
+              // Fees and taxes come as costs (positive numbers) that the total subtracts.
+              const value = k === 'fees' || k === 'taxes' ? -Number(a[k]) : Number(a[k]);
+              return { label: k[0]!.toUpperCase() + k.slice(1), value, display: formatMoney(value, currency, { compact: true, signed: true }) };
+            })}
           />
         )
       )}
