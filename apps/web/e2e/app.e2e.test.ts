@@ -19,6 +19,8 @@ const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.m
 const logger = createLogger({ name: 'e2e', level: 'silent' });
 const env = { ...process.env, LOG_LEVEL: 'silent', MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64', MERIDIAN_AUTH_ARGON2_ITERATIONS: '1' };
 const usd = (v: string | number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(v as number);
+/** Waits for the page to catch up; generous, since the whole suite may share two cores with this test. */
+const eventually = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 describe('the web app in Chromium', () => {
@@ -39,7 +41,7 @@ describe('the web app in Chromium', () => {
     demo.catch(() => undefined);
     context = await browser.newContext({ baseURL: platform.url, locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(20_000);
   }, 180_000);
 
   afterAll(async () => {
@@ -71,7 +73,7 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Email').fill('ada@example.com');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByText('Use at least 12 characters').isVisible()).toBe(true);
+    await eventually(() => page.getByText('Use at least 12 characters').isVisible()).toBe(true);
     await page.getByLabel('Password').fill('correct horse battery staple 42');
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('button', { name: 'Create your first account' }).click();
@@ -82,18 +84,18 @@ describe('the web app in Chromium', () => {
     await page.getByLabel('Name').fill('Broker');
     await page.getByLabel('Currency').fill('USD');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Broker' }).isVisible()).toBe(true);
+    await eventually(() => page.getByRole('heading', { name: 'Broker' }).isVisible()).toBe(true);
 
     await page.goto('/activities?new=1');
     const form = page.getByRole('form', { name: 'Add activity' });
     await form.getByLabel('Date').fill(daysAgo(400));
     await form.getByLabel(/^Quantity/).fill('10');
     await form.getByRole('button', { name: 'Add activity' }).click();
-    await expect.poll(() => form.getByText('Symbol is required for this type.').isVisible()).toBe(true);
+    await eventually(() => form.getByText('Symbol is required for this type.').isVisible()).toBe(true);
     await form.getByLabel(/^Symbol/).fill('AAPL');
     await form.getByLabel(/^Price per unit/).fill('150');
     await form.getByRole('button', { name: 'Add activity' }).click();
-    await expect.poll(() => page.getByTestId('activity-row').count()).toBe(1);
+    await eventually(() => page.getByTestId('activity-row').count()).toBe(1);
 
     // A sale of more than is held: the ledger's 422 shows on the quantity.
     await page.getByRole('button', { name: 'Add activity' }).click();
@@ -104,23 +106,23 @@ describe('the web app in Chromium', () => {
     await sell.getByLabel(/^Quantity/).fill('50');
     await sell.getByLabel(/^Price per unit/).fill('160');
     await sell.getByRole('button', { name: 'Add activity' }).click();
-    await expect.poll(() => sell.getByLabel(/^Quantity/).getAttribute('aria-invalid')).toBe('true');
+    await eventually(() => sell.getByLabel(/^Quantity/).getAttribute('aria-invalid')).toBe('true');
     await sell.getByLabel(/^Quantity/).fill('4');
     await sell.getByRole('button', { name: 'Add activity' }).click();
-    await expect.poll(() => page.getByTestId('activity-row').count()).toBe(2);
+    await eventually(() => page.getByTestId('activity-row').count()).toBe(2);
   });
 
   it('shows holdings and the dashboard with the numbers the API returns', async () => {
     await page.goto('/holdings');
-    await expect.poll(() => page.getByTestId('holding-row').count(), { timeout: 20_000 }).toBe(1);
+    await eventually(() => page.getByTestId('holding-row').count()).toBe(1);
     const holdings = await apiGet<{ holdings: Array<{ symbol: string; value: string; quantity: string }> }>('/portfolio/holdings');
     expect(holdings.holdings.map((h) => [h.symbol, h.quantity])).toEqual([['AAPL', '6']]);
     expect(await page.getByTestId('holding-value').first().textContent()).toBe(usd(holdings.holdings[0]!.value));
 
     await page.goto('/?range=MAX');
     const summary = await apiGet<{ netWorth: string }>('/portfolio/summary');
-    await expect.poll(() => visible('net-worth').textContent()).toBe(usd(summary.netWorth));
-    await expect.poll(() => page.locator('[data-testid="value-chart"] svg path').count()).toBeGreaterThan(1);
+    await eventually(() => visible('net-worth').textContent()).toBe(usd(summary.netWorth));
+    await eventually(() => page.locator('[data-testid="value-chart"] svg path').count()).toBeGreaterThan(1);
     const perf = await apiGet<{ series: unknown[] }>('/portfolio/performance?range=MAX');
     expect(perf.series.length).toBeGreaterThan(300);
   });
@@ -133,16 +135,16 @@ describe('the web app in Chromium', () => {
       buffer: Buffer.from(`date,type,symbol,quantity,unitPrice\n${daysAgo(200)},BUY,MSFT,3,300\n${daysAgo(100)},BUY,MSFT,2,310\n`),
     });
     await page.getByRole('button', { name: 'Preview' }).click();
-    await expect.poll(() => page.getByTestId('import-summary').textContent()).toContain('2 new');
+    await eventually(() => page.getByTestId('import-summary').textContent()).toContain('2 new');
     await page.getByRole('button', { name: 'Import 2 activities' }).click();
-    await expect.poll(() => page.getByTestId('import-done').textContent()).toContain('2 activities imported');
+    await eventually(() => page.getByTestId('import-done').textContent()).toContain('2 activities imported');
     await page.goto('/activities?q=MSFT');
-    await expect.poll(() => page.getByTestId('activity-row').count()).toBe(2);
+    await eventually(() => page.getByTestId('activity-row').count()).toBe(2);
   });
 
   it('follows a change made elsewhere through the live feed, without a reload', async () => {
     await page.goto('/');
-    await expect.poll(() => visible('live-status').textContent(), { timeout: 15_000 }).toMatch(/^Live/);
+    await eventually(() => visible('live-status').textContent()).toMatch(/^Live/);
     const before = await visible('net-worth').textContent();
     const marker = await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;
@@ -155,10 +157,10 @@ describe('the web app in Chromium', () => {
       body: JSON.stringify({ accountId: accounts.items[0]!.id, type: 'BUY', date: daysAgo(30), symbol: 'AAPL', quantity: '100', unitPrice: '150' }),
     });
     expect(res.status).toBe(201);
-    await expect.poll(() => visible('live-status').getAttribute('data-updates'), { timeout: 15_000 }).not.toBe('0');
-    await expect.poll(() => visible('net-worth').textContent(), { timeout: 15_000 }).not.toBe(before);
+    await eventually(() => visible('live-status').getAttribute('data-updates')).not.toBe('0');
+    await eventually(() => visible('net-worth').textContent()).not.toBe(before);
     const summary = await apiGet<{ netWorth: string }>('/portfolio/summary');
-    await expect.poll(() => visible('net-worth').textContent()).toBe(usd(summary.netWorth));
+    await eventually(() => visible('net-worth').textContent()).toBe(usd(summary.netWorth));
     // Same document: the page was updated in place, not reloaded.
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
   });
