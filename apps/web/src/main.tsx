@@ -8,6 +8,10 @@ import { applyTheme, savedTheme } from './lib/theme';
 import './index.css';
 
 applyTheme(savedTheme());
+// With "System" chosen, follow the operating system when it switches between light and dark.
+window.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  if (savedTheme() === 'system') applyTheme('system');
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
