@@ -165,6 +165,14 @@ describe('the web app in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
   });
 
+  it('projects the portfolio with the computation service and draws the fan chart', async () => {
+    await page.goto('/planning');
+    await page.getByLabel('Years').fill('20');
+    await page.getByRole('button', { name: 'Project', exact: true }).click();
+    await eventually(() => page.locator('[data-testid="fan-chart"] svg path').count()).toBeGreaterThan(4);
+    await eventually(() => page.getByText(/Median after 20 years/).isVisible()).toBe(true);
+  });
+
   it('signs out and no longer shows anything of the account', async () => {
     await page.getByRole('button', { name: 'Sign out' }).first().click();
     await page.waitForURL(/\/signin/);
@@ -182,7 +190,8 @@ describe('the web app in Chromium', () => {
     const session = JSON.stringify({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: Date.now() + pair.expiresIn * 1000 });
     const pages: Array<[string, string, string]> = [
       ['dashboard', '/?range=5Y', '[data-testid="value-chart"] svg path'],
-      ['holdings', '/holdings', '[data-testid="holding-row"]'],
+      ['holdings', '/holdings', '[data-testid="holding-row"]:visible, [data-testid="holding-item"]:visible'],
+      ['holding', '/holdings/VTI', 'svg path'],
       ['performance', '/performance?range=5Y', 'svg path'],
       ['activities', '/activities', '[data-testid="activity-row"]'],
     ];

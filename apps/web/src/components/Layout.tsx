@@ -66,7 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {nav}
         </div>
       )}
-      <aside className="hidden w-56 shrink-0 flex-col gap-6 border-r border-slate-200 bg-white p-4 md:flex dark:border-slate-800 dark:bg-slate-900">
+      <aside className="hidden w-56 shrink-0 flex-col gap-6 border-r border-slate-200 bg-white p-4 md:sticky md:top-0 md:flex md:h-screen md:overflow-y-auto dark:border-slate-800 dark:bg-slate-900">
         <Brand />
         {nav}
         <div className="mt-auto flex flex-col gap-3 text-sm">
@@ -129,12 +129,14 @@ function ThemeSwitch() {
   );
 }
 
+const REASONS: Record<string, string> = { activity: 'activity', account: 'account', prices: 'prices', settings: 'settings', day: 'new day' };
+
 function LiveIndicator() {
   const live = useLive();
   const label =
     live.status === 'open'
       ? live.at
-        ? `Live · updated ${formatInstant(live.at.toISOString())}${live.reason ? ` (${live.reason})` : ''}`
+        ? `Live · updated ${formatInstant(live.at.toISOString())}${live.reason ? ` (${REASONS[live.reason] ?? live.reason})` : ''}`
         : 'Live'
       : live.status === 'connecting'
         ? 'Connecting…'

@@ -63,7 +63,8 @@ export function LiveProvider({ enabled, children }: { enabled: boolean; children
         if (msg.type === 'update') {
           updates += 1;
           void client.invalidateQueries({ queryKey: keys.portfolio, predicate: (q) => q.queryKey[1] !== 'summary' });
-          void client.invalidateQueries({ queryKey: ['transactions'] });
+          // Accounts and activities change only with a ledger change, not with prices.
+          if (msg.reason === 'activity' || msg.reason === 'account') void client.invalidateQueries({ queryKey: ['transactions'] });
         }
         setState({ status: 'open', version: msg.version, reason: msg.reason, at: new Date(), updates });
       };

@@ -85,7 +85,33 @@ export default function Holdings() {
             Record a buy on the <Link to="/activities?new=1" className="underline">Activities</Link> page, or import a CSV.
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <>
+          <ul className="divide-y divide-slate-200 md:hidden dark:divide-slate-800" aria-label="Holdings">
+            {rows.map((h) => (
+              <li key={h.symbol} className="flex items-start justify-between gap-3 py-3 text-sm" data-testid="holding-item">
+                <div className="min-w-0">
+                  <Link to={`/holdings/${encodeURIComponent(h.symbol)}`} className="font-medium underline-offset-2 hover:underline">
+                    {h.symbol}
+                  </Link>
+                  <PriceBadges holding={h} />
+                  <p className="truncate text-xs text-slate-500 dark:text-slate-400">{h.name}</p>
+                  <p className="text-xs text-slate-500 dark:text-slate-400">
+                    {formatNumber(h.quantity)} × {formatMoney(h.price, h.currency)} · {formatPercent(h.weight, { digits: 1 })}
+                  </p>
+                </div>
+                <div className="shrink-0 text-right tabular-nums">
+                  <p className="font-medium">{formatMoney(h.value, currency)}</p>
+                  <p className={gainClass(h.unrealizedGain)}>{formatMoney(h.unrealizedGain, currency, { signed: true })}</p>
+                  <p className={`text-xs ${gainClass(h.dayChange)}`}>{formatMoney(h.dayChange, currency, { signed: true })} today</p>
+                </div>
+              </li>
+            ))}
+            <li className="flex justify-between py-3 text-sm font-semibold">
+              <span>Total (with cash)</span>
+              <span className="tabular-nums">{formatMoney(holdings.data.total.value, currency)}</span>
+            </li>
+          </ul>
+          <div className="hidden overflow-x-auto md:block">
             <table className="w-full min-w-[860px] text-sm" data-testid="holdings-table">
               <caption className="sr-only">Holdings, sortable by column</caption>
               <thead>
@@ -135,6 +161,7 @@ export default function Holdings() {
               </tfoot>
             </table>
           </div>
+          </>
         )}
       </Card>
     </>
