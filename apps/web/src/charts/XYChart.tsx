@@ -147,7 +147,7 @@ export function XYChart({ layers, markers = [], height = 260, time = true, inclu
               {m.shape === 'dot' ? (
                 <circle r={4} fill={m.color} />
               ) : (
-                <path d={m.shape === 'up' ? 'M0,-6 L5,3 L-5,3 Z' : 'M0,6 L5,-3 L-5,-3 Z'} fill={m.color} stroke="white" strokeWidth={0.5} />
+                <path d={m.shape === 'up' ? 'M0,-8 L6,4 L-6,4 Z' : 'M0,8 L6,-4 L-6,-4 Z'} fill={m.color} stroke="white" strokeWidth={1} />
               )}
             </g>
           ))}

@@ -1,11 +1,13 @@
 import { useMemo } from 'react';
 import { XYChart, type Layer, type Marker } from '../charts/XYChart';
 import { dayToX, num } from '../charts/scales';
-import { GAIN, LOSS } from '../charts/palette';
+import { LOSS } from '../charts/palette';
 import { Card, Loading, PageHeader, PriceBadges, QueryProblem } from '../components/ui';
 import { formatDay, formatMoney, formatNumber, formatPercent, gainClass } from '../lib/format';
 import { useAccounts, useHolding } from '../lib/queries';
 import { Link } from '../lib/router';
+
+const BUY_COLOR = '#4f46e5';
 
 export default function Holding({ params }: { params: Record<string, string> }) {
   const symbol = params.symbol ?? '';
@@ -24,7 +26,7 @@ export default function Holding({ params }: { params: Record<string, string> }) 
         x: dayToX(a.date),
         y: num(a.unitPrice),
         label: `${a.type === 'BUY' ? 'Bought' : 'Sold'} ${formatNumber(a.quantity)} at ${formatMoney(a.unitPrice, h.currency)} on ${formatDay(a.date)}`,
-        color: a.type === 'BUY' ? GAIN : LOSS,
+        color: a.type === 'BUY' ? BUY_COLOR : LOSS,
         shape: a.type === 'BUY' ? ('up' as const) : ('down' as const),
       }))
       .filter((m) => Number.isFinite(m.y));
@@ -47,7 +49,7 @@ export default function Holding({ params }: { params: Record<string, string> }) 
           <div className="grid gap-4 xl:grid-cols-3">
             <Card title="Price" className="xl:col-span-2">
               <p className="mb-2 text-sm">
-                Last {formatMoney(h.price, h.currency)} on {formatDay(h.priceDate)} <PriceBadges holding={h} /> · ▲ buys, ▼ sells
+                Last {formatMoney(h.price, h.currency)} on {formatDay(h.priceDate)} <PriceBadges holding={h} /> · <span style={{ color: BUY_COLOR }}>▲ buys</span>, <span className="text-rose-600">▼ sells</span>
               </p>
               {layers[0] && layers[0].points.length > 0 ? (
                 <XYChart
@@ -67,8 +69,12 @@ export default function Holding({ params }: { params: Record<string, string> }) 
                 <dd className="text-right tabular-nums">{formatNumber(h.quantity)}</dd>
                 <dt>Value</dt>
                 <dd className="text-right tabular-nums">{formatMoney(h.value, currency)}</dd>
-                <dt>Weight</dt>
-                <dd className="text-right tabular-nums">{formatPercent(h.weight)}</dd>
+                {h.weight !== undefined && (
+                  <>
+                    <dt>Weight</dt>
+                    <dd className="text-right tabular-nums">{formatPercent(h.weight)}</dd>
+                  </>
+                )}
                 <dt>Cost</dt>
                 <dd className="text-right tabular-nums">{formatMoney(h.costBasis, currency)}</dd>
                 <dt>Unrealised</dt>
