@@ -346,26 +346,29 @@ function ApiKeys() {
 
 function Export() {
   const action = useAction();
-  const download = (format: 'csv' | 'json') =>
+  const download = (path: string, query: Record<string, string>, fileName: string) =>
     void action.run(async () => {
-      const res = await apiResponse('/transactions/export', { query: { format } });
+      const res = await apiResponse(path, { query });
       const blob = await res.blob();
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;
-      a.download = `meridian-export.${format}`;
+      a.download = fileName;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     });
   return (
     <Card title="Export your data">
       <p className="mb-3 text-sm">Every account and activity, in a file you can import again here or open in a spreadsheet.</p>
-      <div className="flex gap-2">
-        <Button variant="secondary" busy={action.busy} onClick={() => download('csv')}>
+      <div className="flex flex-wrap gap-2">
+        <Button variant="secondary" busy={action.busy} onClick={() => download('/transactions/export', { format: 'csv' }, 'meridian-export.csv')}>
           Download CSV
         </Button>
-        <Button variant="secondary" busy={action.busy} onClick={() => download('json')}>
+        <Button variant="secondary" busy={action.busy} onClick={() => download('/transactions/export', { format: 'json' }, 'meridian-export.json')}>
           Download JSON
+        </Button>
+        <Button variant="secondary" busy={action.busy} onClick={() => download('/portfolio/realized-gains', { format: 'csv' }, 'meridian-realised-gains.csv')}>
+          Realised gains (CSV)
         </Button>
       </div>
       <ErrorNote error={action.error} />
