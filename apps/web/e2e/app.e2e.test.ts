@@ -110,13 +110,20 @@ describe('the web app in Chromium', () => {
     await sell.getByLabel(/^Quantity/).fill('4');
     await sell.getByRole('button', { name: 'Add activity' }).click();
     await eventually(() => page.getByTestId('activity-row').count()).toBe(2);
+
+    // Edit the buy: 10 → 12 shares; the list shows the stored change.
+    await page.getByRole('button', { name: /^Edit Buy of/ }).click();
+    const edit = page.getByRole('form', { name: 'Edit activity' });
+    await edit.getByLabel(/^Quantity/).fill('12');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => page.getByTestId('activity-row').filter({ hasText: 'Buy' }).textContent()).toContain('12 AAPL');
   });
 
   it('shows holdings and the dashboard with the numbers the API returns', async () => {
     await page.goto('/holdings');
     await eventually(() => page.getByTestId('holding-row').count()).toBe(1);
     const holdings = await apiGet<{ holdings: Array<{ symbol: string; value: string; quantity: string }> }>('/portfolio/holdings');
-    expect(holdings.holdings.map((h) => [h.symbol, h.quantity])).toEqual([['AAPL', '6']]);
+    expect(holdings.holdings.map((h) => [h.symbol, h.quantity])).toEqual([['AAPL', '8']]);
     expect(await page.getByTestId('holding-value').first().textContent()).toBe(usd(holdings.holdings[0]!.value));
 
     await page.goto('/?range=MAX');

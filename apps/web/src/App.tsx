@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, type ComponentType, type LazyExoticComponent } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Layout } from './components/Layout';
 import { Loading } from './components/ui';
 import { useAuth } from './lib/auth';
@@ -65,9 +66,17 @@ export function App() {
   return (
     <LiveProvider enabled={signedIn}>
       <Layout>
-        <Suspense fallback={<Loading className="p-4" />}>
-          {match ? <Titled title={match.title}><match.Page params={match.params} /></Titled> : <NotFound />}
-        </Suspense>
+        <ErrorBoundary resetKey={pathname}>
+          <Suspense fallback={<Loading className="p-4" />}>
+            {match ? (
+              <Titled title={match.title}>
+                <match.Page params={match.params} />
+              </Titled>
+            ) : (
+              <NotFound />
+            )}
+          </Suspense>
+        </ErrorBoundary>
       </Layout>
     </LiveProvider>
   );
