@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@meridian/platform';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { demoCredentials, seedDemo } from './demo.js';
 import { startEmbedded, type EmbeddedPlatform } from './embedded.js';
 
@@ -58,5 +59,15 @@ describe('the demo portfolio seeded on first start', () => {
     expect(perf.series.length).toBeGreaterThan(1_700);
     expect(Number.isFinite(perf.twr)).toBe(true);
     expect(perf.mwr).not.toBeNull();
+
+    // The live socket through the gateway (a browser passes the token in the URL).
+    const ws = new WebSocket(`${platform.url.replace(/^http/, 'ws')}/api/portfolio/live?access_token=${accessToken}`);
+    const first = await new Promise<{ type: string; summary: { netWorth: string } }>((resolve, reject) => {
+      ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString('utf8'))));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(first.type).toBe('snapshot');
+    expect(first.summary.netWorth).toBe(summary.netWorth);
   }, 180_000);
 });

@@ -168,6 +168,18 @@ describe.each(testDatabases())('the portfolio service (%s)', (kind) => {
     expect(years.json().years.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('compares the portfolio with any instrument over the same range', async () => {
+    const res = await h.call('portfolio', 'GET', '/benchmark?symbol=SPY&range=1Y', { token: ada.token });
+    expect(res.status, res.text).toBe(200);
+    const b = res.json();
+    expect(b.symbol).toBe('SPY');
+    expect(b.series[0]).toMatchObject({ portfolio: 1, benchmark: 1 });
+    expect(b.series.at(-1).benchmark).toBeCloseTo(1 + b.benchmarkReturn, 6);
+    const risk = await h.call('portfolio', 'GET', '/risk?range=1Y&benchmark=SPY', { token: ada.token });
+    expect(risk.status, risk.text).toBe(200);
+    expect(typeof risk.json().correlation).toBe('number');
+  });
+
   it('refuses bad queries with a clear 400', async () => {
     for (const q of ['range=FOREVER', `from=${recent}&to=${buyDay}`, `range=YTD&from=${buyDay}`, 'accountId=nope', 'to=2999-01-01']) {
       const res = await h.call('portfolio', 'GET', `/performance?${q}`, { token: ada.token });
