@@ -221,5 +221,22 @@ describe('the web app in Chromium', () => {
         await ctx.close();
       }
     }
+    // Planning (with a projection run) and settings, on a desktop in light mode.
+    const ctx = await browser!.newContext({ baseURL: platform!.url, locale: 'en-US', timezoneId: 'UTC', viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    await ctx.addInitScript((value) => localStorage.setItem('meridian.session', value), session);
+    const p = await ctx.newPage();
+    p.setDefaultTimeout(20_000);
+    await p.goto('/planning');
+    await p.getByRole('button', { name: 'Project', exact: true }).click();
+    await p.locator('[data-testid="fan-chart"] svg path').first().waitFor();
+    await p.getByRole('button', { name: 'Compute the frontier' }).click();
+    await p.locator('[data-testid="frontier"] svg circle').first().waitFor();
+    expect(await p.locator('[data-testid="frontier"] svg text', { hasText: 'You' }).count()).toBe(1);
+    await p.screenshot({ path: join(screenshots, 'planning-desktop-light.png'), fullPage: true });
+    await p.goto('/settings');
+    await p.getByRole('heading', { name: 'API keys' }).waitFor();
+    await p.waitForLoadState('networkidle');
+    await p.screenshot({ path: join(screenshots, 'settings-desktop-light.png'), fullPage: true });
+    await ctx.close();
   });
 }, 180_000);

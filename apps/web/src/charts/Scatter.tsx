@@ -36,10 +36,13 @@ export function Scatter({ frontier, points, formatX, formatY, height = 300, desc
           ))}
           <text x={innerW / 2} y={innerH + 32} textAnchor="middle">Volatility (annual)</text>
           <path d={d ?? ''} fill="none" stroke="#0d9488" strokeWidth={2} />
-          {points.map((p) => (
+          {points.map((p, i) => (
             <g key={p.label} transform={`translate(${x(p.x)},${y(p.y)})`}>
               <circle r={p.r ?? 5} fill={p.color} stroke="white" strokeWidth={1} />
-              <text x={8} dy="0.32em" className="font-medium">{p.label}</text>
+              {/* Points often sit together (max Sharpe near min variance): stagger the labels. */}
+              <text x={8} dy={`${0.32 + (i - (points.length - 1) / 2) * 1.2}em`} className="font-medium">
+                {p.label}
+              </text>
               <title>{`${p.label}: return ${formatY(p.y)}, volatility ${formatX(p.x)}`}</title>
             </g>
           ))}

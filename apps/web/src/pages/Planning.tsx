@@ -113,6 +113,8 @@ function Projection() {
   );
 }
 
+const MIN_CLOSES = 60;
+
 function Frontier() {
   const holdings = useHoldings();
   const list = (holdings.data?.holdings ?? []).filter((h) => Number(h.value) > 0).slice(0, 20);
@@ -133,7 +135,10 @@ function Frontier() {
       </Card>
     );
   }
-  const assets = list.map((h, i) => ({ symbol: h.symbol, weight: h.weight, prices: (histories[i]?.data?.prices ?? []).map((p) => Number(p.close)) }));
+  const all = list.map((h, i) => ({ symbol: h.symbol, weight: h.weight, prices: (histories[i]?.data?.prices ?? []).map((p) => Number(p.close)) }));
+  // Daily statistics need daily prices: leave out what is priced rarely (a flat valued by hand).
+  const assets = all.filter((a) => a.prices.length >= MIN_CLOSES);
+  const leftOut = ready ? all.filter((a) => a.prices.length < MIN_CLOSES).map((a) => a.symbol) : [];
   const current = ready ? portfolioPoint(assets) : null;
   const run = () => optimisation.mutate({ assets: assets.map((a) => ({ symbol: a.symbol, prices: alignTail(assets, a.prices) })), shrinkage: 'none', frontierPoints: 25 });
   const r = optimisation.data;
@@ -150,14 +155,19 @@ function Frontier() {
         </span>
       }
     >
-      <Button onClick={run} busy={optimisation.isPending} disabled={!ready}>
+      <Button onClick={run} busy={optimisation.isPending} disabled={!ready || assets.length < 2}>
         {ready ? 'Compute the frontier' : 'Loading price history…'}
       </Button>
+      {leftOut.length > 0 && (
+        <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+          Left out, with fewer than {MIN_CLOSES} daily closes: {leftOut.join(', ')}.
+        </p>
+      )}
       <div className="mt-3">
         <ErrorNote error={optimisation.error ?? histories.find((q) => q.isError)?.error} title="The frontier could not be computed" />
       </div>
       {r && (
-        <div className="mt-3">
+        <div className="mt-3" data-testid="frontier">
           <Scatter
             description="Efficient frontier with your portfolio, the minimum-variance and the maximum-Sharpe portfolios"
             frontier={r.frontier.map((p) => ({ x: p.volatility, y: p.expectedReturn }))}
