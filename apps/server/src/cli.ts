@@ -94,7 +94,12 @@ async function start(
   if (!service && env.MERIDIAN_DEMO !== 'false') {
     const demo = demoCredentials(config.MERIDIAN_DATA_DIR);
     console.log(`  Demo portfolio: sign in as ${demo.email} with password ${demo.password}\n  (MERIDIAN_DEMO=false starts without it)\n`);
-    seedDemo(running.url, config.MERIDIAN_DATA_DIR, logger).catch((err: unknown) => logger.error({ err }, 'could not seed the demo portfolio'));
+    seedDemo(running.url, config.MERIDIAN_DATA_DIR, logger).then(
+      (seeded) => {
+        if (seeded) console.log(`\n  Demo portfolio ready at ${running.url}: ${demo.email} / ${demo.password}\n`);
+      },
+      (err: unknown) => logger.error({ err }, 'could not seed the demo portfolio'),
+    );
   }
   return waitForSignal(running, logger);
 }

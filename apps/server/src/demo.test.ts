@@ -22,10 +22,10 @@ describe('the demo portfolio seeded on first start', () => {
     platform = await startEmbedded({ env, logger, dataDir, host: '127.0.0.1', port: 0 });
     const credentials = demoCredentials(dataDir);
     expect(demoCredentials(dataDir)).toEqual(credentials);
-    await seedDemo(platform.url, dataDir, logger);
+    expect(await seedDemo(platform.url, dataDir, logger)).toBe(true);
     expect(JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')).state).toBe('done');
     // A second start does not seed again.
-    await seedDemo(platform.url, dataDir, logger);
+    expect(await seedDemo(platform.url, dataDir, logger)).toBe(false);
 
     const login = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
     expect(login.status).toBe(200);

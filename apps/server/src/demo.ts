@@ -13,7 +13,8 @@ export interface DemoCredentials {
 }
 
 interface Marker extends DemoCredentials {
-  state: 'seeding' | 'done';
+  /** seeding: nothing made yet; registered: the user exists, the portfolio may be half made; done. */
+  state: 'seeding' | 'registered' | 'done';
 }
 
 type Json = Record<string, unknown>;
@@ -80,27 +81,32 @@ interface Planned {
  * quarterly, stocks, dividends with withholding tax, a 10:1 split, a partial sale, trade
  * fees), a European broker in EUR (average cost), a UK savings account in GBP (interest, a
  * withdrawal, a transfer converted into the US broker's dollars) and a flat valued by hand
- * (a manual instrument). Credentials come from {@link demoCredentials}.
+ * (a manual instrument). Credentials come from {@link demoCredentials}. Resolves true when
+ * it seeded, false when the data dir already had the demo.
  */
-export async function seedDemo(baseUrl: string, dataDir: string, logger: Logger, today = new Date().toISOString().slice(0, 10)): Promise<void> {
+export async function seedDemo(baseUrl: string, dataDir: string, logger: Logger, today = new Date().toISOString().slice(0, 10)): Promise<boolean> {
   const markerPath = resolve(dataDir, MARKER);
   const marker = JSON.parse(readFileSync(markerPath, 'utf8')) as Marker;
-  if (marker.state === 'done') return;
+  if (marker.state === 'done') return false;
   const client = api(baseUrl);
   const credentials = { email: marker.email, password: marker.password };
-  // An interrupted seed starts over: the half-made demo user goes first.
-  const previous = await client.call<{ accessToken: string }>('POST', '/api/auth/login', credentials).catch(() => null);
-  if (previous) {
+  const save = (state: Marker['state']) => writeFileSync(markerPath, JSON.stringify({ ...credentials, state } satisfies Marker), { mode: 0o600 });
+  if (marker.state === 'registered') {
+    // An interrupted seed starts over: the half-made demo user goes first.
+    const previous = await client.call<{ accessToken: string }>('POST', '/api/auth/login', credentials);
     client.setToken(previous.accessToken);
     await client.call('DELETE', '/api/auth/me', { password: credentials.password });
+    save('seeding');
   }
   const started = performance.now();
   await client.call('POST', '/api/auth/register', credentials);
+  save('registered');
   const login = await client.call<{ accessToken: string }>('POST', '/api/auth/login', credentials);
   client.setToken(login.accessToken);
   const count = await seedPortfolio(client.call, today);
-  writeFileSync(markerPath, JSON.stringify({ ...credentials, state: 'done' } satisfies Marker), { mode: 0o600 });
+  save('done');
   logger.info({ activities: count, ms: Math.round(performance.now() - started) }, 'demo portfolio seeded');
+  return true;
 }
 
 /** The demo's credentials for this data dir, made (and kept) the first time. */

@@ -1,22 +1,45 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStore, createRedisStore, type KeyValueStore } from './cache.js';
 
-const stores: Array<[string, () => KeyValueStore]> = [
+const stores: Array<[string, (prefix?: string) => KeyValueStore]> = [
   ['memory', () => createMemoryStore()],
   [
     'redis',
-    () => {
+    (prefix = `test:${Math.random().toString(36).slice(2)}:`) => {
       const url = process.env.TEST_REDIS_URL;
       if (!url) throw new Error('TEST_REDIS_URL is not set: run the suite with `npm test`, which starts Redis');
-      return createRedisStore(url, `test:${Math.random().toString(36).slice(2)}:`);
+      return createRedisStore(url, prefix);
     },
   ],
 ];
 
-describe.each(stores)('the %s key-value store', (_kind, make) => {
+describe.each(stores)('the %s key-value store', (kind, make) => {
   let store: KeyValueStore;
   afterEach(async () => {
     await store.close();
+  });
+
+  it('broadcasts to every subscriber of a channel, and to nobody after unsubscribing', async () => {
+    const prefix = `test:${Math.random().toString(36).slice(2)}:`;
+    store = make(prefix);
+    // Redis: a second connection with the same prefix, as another instance has; memory: the one process's store.
+    const other = kind === 'redis' ? make(prefix) : store;
+    try {
+      const got: string[] = [];
+      const gotOther: string[] = [];
+      const stop = await store.subscribe('changes', (m) => got.push(m));
+      const stopOther = await other.subscribe('changes', (m) => gotOther.push(`other:${m}`));
+      await store.subscribe('elsewhere', (m) => got.push(`wrong:${m}`));
+      await other.publish('changes', 'v1');
+      await expect.poll(() => [...got, ...gotOther]).toEqual(['v1', 'other:v1']);
+      await stop();
+      await stopOther();
+      await store.publish('changes', 'v2');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(got).toEqual(['v1']);
+    } finally {
+      if (other !== store) await other.close();
+    }
   });
 
   it('stores, reads and deletes values', async () => {

@@ -11,12 +11,20 @@ export interface KeyValueStore {
   del(key: string): Promise<void>;
   /** Increments a counter that expires `windowMs` after its first increment. */
   incr(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /**
+   * Broadcasts to every instance subscribed to `channel` (this one included): best effort,
+   * for telling peers that something changed, never for data that must not be lost.
+   */
+  publish(channel: string, message: string): Promise<void>;
+  /** Receives the channel's messages until the returned function is called. */
+  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createMemoryStore(now: () => number = Date.now): KeyValueStore {
   const values = new Map<string, { value: string; expiresAt: number }>();
+  const channels = new Map<string, Set<(message: string) => void>>();
   const sweep = setInterval(() => {
     const t = now();
     for (const [k, v] of values) if (v.expiresAt <= t) values.delete(k);
@@ -51,12 +59,25 @@ export function createMemoryStore(now: () => number = Date.now): KeyValueStore {
       entry.value = String(Number(entry.value) + 1);
       return { count: Number(entry.value), resetInMs: Math.max(0, entry.expiresAt - now()) };
     },
+    async publish(channel, message) {
+      // Delivered after the publisher's turn, as over a network.
+      for (const handler of channels.get(channel) ?? []) setImmediate(handler, message);
+    },
+    async subscribe(channel, handler) {
+      let set = channels.get(channel);
+      if (!set) channels.set(channel, (set = new Set()));
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+      };
+    },
     async ready() {
       return true;
     },
     async close() {
       clearInterval(sweep);
       values.clear();
+      channels.clear();
     },
   };
 }
@@ -85,6 +106,19 @@ export function createRedisStore(url: string, prefix = 'meridian:'): KeyValueSto
       key,
       windowMs,
     );
+  // Subscriptions need a connection of their own (a subscribed Redis connection does nothing else).
+  let subscriber: Redis | undefined;
+  const handlers = new Map<string, Set<(message: string) => void>>();
+  const subscriberConnection = () => {
+    if (!subscriber) {
+      subscriber = redis.duplicate();
+      subscriber.on('error', () => undefined);
+      subscriber.on('message', (channel: string, message: string) => {
+        for (const handler of handlers.get(channel.slice(prefix.length)) ?? []) handler(message);
+      });
+    }
+    return subscriber;
+  };
   return {
     kind: 'redis',
     async get(key) {
@@ -101,6 +135,25 @@ export function createRedisStore(url: string, prefix = 'meridian:'): KeyValueSto
       const [count, ttl] = await incrWindow(key, windowMs);
       return { count, resetInMs: ttl };
     },
+    async publish(channel, message) {
+      // keyPrefix does not apply to channels: the prefix is added by hand on both sides.
+      await redis.publish(prefix + channel, message);
+    },
+    async subscribe(channel, handler) {
+      let set = handlers.get(channel);
+      if (!set) {
+        handlers.set(channel, (set = new Set()));
+        await subscriberConnection().subscribe(prefix + channel);
+      }
+      set.add(handler);
+      return async () => {
+        set.delete(handler);
+        if (set.size === 0) {
+          handlers.delete(channel);
+          await subscriber?.unsubscribe(prefix + channel);
+        }
+      };
+    },
     async ready() {
       try {
         return (await redis.ping()) === 'PONG';
@@ -109,6 +162,7 @@ export function createRedisStore(url: string, prefix = 'meridian:'): KeyValueSto
       }
     },
     async close() {
+      subscriber?.disconnect();
       redis.disconnect();
     },
   };

@@ -35,11 +35,13 @@ export function portfolioConsumers(deps: PortfolioDeps): EventHandlers {
   const activity = (deleted: boolean) => async (event: { data: EventData<'transactions.activity.recorded'> }, trx: unknown) => {
     await saveActivity(db(trx), event.data, deleted);
     engine.apply(event.data.userId, { kind: 'activity', version: event.data.version, activity: event.data, deleted });
+    deps.peers.changed(event.data.userId, event.data.version);
   };
   const account = (archived?: boolean) => async (event: { data: AccountEvent }, trx: unknown) => {
     const row = accountRow(event.data, archived ?? event.data.archived);
     await saveAccount(db(trx), event.data, { archived: row.archived });
     engine.apply(event.data.userId, { kind: 'account', version: event.data.version, account: row, accountId: row.account_id });
+    deps.peers.changed(event.data.userId, event.data.version);
   };
   return {
     'transactions.activity.recorded': activity(false),
@@ -51,9 +53,11 @@ export function portfolioConsumers(deps: PortfolioDeps): EventHandlers {
     'transactions.account.deleted': async (event, trx) => {
       await markAccountDeleted(db(trx), event.data.userId, event.data.accountId, event.data.version);
       engine.apply(event.data.userId, { kind: 'account', version: event.data.version, account: null, accountId: event.data.accountId });
+      deps.peers.changed(event.data.userId, event.data.version);
     },
     'valuation.prices.updated': async (event) => {
       engine.pricesChanged(deps.market.applyPrices(event.data.prices, event.data.ownerId));
+      deps.peers.prices(event.data.prices, event.data.ownerId);
     },
     'auth.user.deleted': async (event, trx) => {
       const rows = await eraseUser(db(trx), event.data.userId);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { PortfolioDatabase } from './database.js';
 import type { PortfolioEngine, UserView } from './engine.js';
 import type { MarketCache } from './market.js';
+import type { Peers } from './peers.js';
 
 /** What the portfolio features work with: built once per running instance. */
 export interface PortfolioDeps {
@@ -12,6 +13,8 @@ export interface PortfolioDeps {
   verifier: TokenVerifier;
   logger: Logger;
   readVersion(userId: string): Promise<number>;
+  /** The other instances of the service (told of what this one consumed). */
+  peers: Peers;
   /** The user changed a setting: listeners hear of it. */
   notifySettings(view: UserView): void;
 }

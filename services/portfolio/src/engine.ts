@@ -223,7 +223,7 @@ export class PortfolioEngine {
       needsMarket: false,
     };
     if (token) await this.fetchMarket(view, token);
-    else view.needsMarket = true;
+    else view.needsMarket = this.missesMarket(view);
     view.portfolio = this.build(view);
     for (const change of this.pending.get(userId) ?? []) this.applyTo(view, change);
     this.views.delete(userId);
@@ -251,6 +251,31 @@ export class PortfolioEngine {
     const start = new Date(`${from}T00:00:00Z`);
     start.setUTCDate(start.getUTCDate() - 7);
     return { symbols, currencies, from: start.toISOString().slice(0, 10) };
+  }
+
+  /** Whether an instrument of the view has never been described here (its prices are then unknown too). */
+  private missesMarket(view: UserView): boolean {
+    for (const a of view.activities.values()) if (a.symbol && !this.market.instrument(view.userId, a.symbol)) return true;
+    return false;
+  }
+
+  /**
+   * Another instance consumed a change of this user (`version`): a held view is rebuilt from
+   * the read model once that version is committed there (at most `versionWaitMs` later), and
+   * its listeners hear of it. Views not held here have nothing to update.
+   */
+  async remoteChange(userId: string, version: number): Promise<void> {
+    const held = this.views.get(userId);
+    if (!held || held.version >= version) return;
+    const deadline = this.now() + this.versionWaitMs;
+    while ((await readVersion(this.db, userId)) < version) {
+      if (this.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const current = this.views.get(userId);
+    if (!current || current.version >= version) return;
+    const view = await this.load(userId, undefined);
+    this.changed(view, 'activity');
   }
 
   private async fetchMarket(view: UserView, token: string): Promise<void> {

@@ -7,6 +7,7 @@ import { PortfolioEngine, type EngineOptions } from './engine.js';
 import { registerLive } from './live.js';
 import { MarketCache } from './market.js';
 import { migrations } from './migrations/index.js';
+import { connectPeers, type Peers } from './peers.js';
 import { readVersion } from './readmodel.repository.js';
 import { portfolioRoutes } from './routes.js';
 import { summaryOf } from './views.js';
@@ -26,18 +27,30 @@ export interface PortfolioOptions {
  * await runService(portfolioService, { database, transport });
  */
 export function createPortfolioService(options: PortfolioOptions = {}): ServiceDefinition {
-  const byContext = new WeakMap<ServiceContext, PortfolioDeps>();
-  const depsOf = (ctx: ServiceContext): PortfolioDeps => {
+  const byContext = new WeakMap<ServiceContext, PortfolioDeps & { connect(): Promise<void> }>();
+  const depsOf = (ctx: ServiceContext) => {
     let deps = byContext.get(ctx);
     if (!deps) {
       const db = ctx.db as Kysely<PortfolioDatabase>;
       const market = new MarketCache(() => ctx.clients.get('valuation'), ctx.logger);
       const engine = new PortfolioEngine(db, market, ctx.logger, options.engine);
       ctx.onClose(() => engine.close());
+      // Connected once the service runs (start); until then there is nobody to tell.
+      let connected: Peers | undefined;
+      const peers: Peers = {
+        changed: (userId, version) => connected?.changed(userId, version),
+        prices: (prices, ownerId) => connected?.prices(prices, ownerId),
+        close: async () => connected?.close(),
+      };
       deps = {
         db,
         engine,
         market,
+        peers,
+        async connect() {
+          connected = await connectPeers(ctx.cache, engine, market, ctx.logger);
+          ctx.onClose(() => peers.close());
+        },
         verifier: ctx.verifier,
         logger: ctx.logger,
         readVersion: (userId) => readVersion(db, userId),
@@ -72,6 +85,7 @@ export function createPortfolioService(options: PortfolioOptions = {}): ServiceD
       });
     },
     consumers: (ctx) => portfolioConsumers(depsOf(ctx)),
+    start: (ctx) => depsOf(ctx).connect(),
   };
 }
 

@@ -24,7 +24,12 @@ const RETRY_DELAYS_MS = [20, 100];
  */
 export async function createTestTransport(
   kind: TestTransportKind,
-  options: { database?: Database; logger?: Logger } = {},
+  options: {
+    database?: Database;
+    logger?: Logger;
+    /** Another connection to the same exchange and queues (a second instance of a service); it leaves their removal to the first. */
+    sameBrokerAs?: Transport;
+  } = {},
 ): Promise<Transport> {
   const logger = options.logger ?? testLogger();
   if (kind === 'memory') {
@@ -33,11 +38,13 @@ export async function createTestTransport(
   }
 
   const url = requireEnv('TEST_AMQP_URL');
-  const exchange = uniqueName('test.events');
-  const queuePrefix = uniqueName('test');
+  const shared = options.sameBrokerAs ? topologies.get(options.sameBrokerAs) : undefined;
+  if (options.sameBrokerAs && !shared) throw new Error('sameBrokerAs: not a RabbitMQ test transport');
+  const exchange = shared?.exchange ?? uniqueName('test.events');
+  const queuePrefix = shared?.queuePrefix ?? uniqueName('test');
   const transport = await createRabbitTransport({ url, logger, exchange, queuePrefix, retryDelaysMs: RETRY_DELAYS_MS, publishTimeoutMs: 10_000 });
   const queues = new Set<string>();
-  return {
+  const wrapped: Transport = {
     ...transport,
     kind: transport.kind,
     consume(queue, types, handle, opts) {
@@ -46,13 +53,18 @@ export async function createTestTransport(
     },
     async close() {
       await transport.close();
+      if (shared) return;
       await deleteTopology(url, exchange, [...queues].flatMap((q) => {
         const main = `${queuePrefix}.${q}`;
         return [main, `${main}.parking`, ...RETRY_DELAYS_MS.map((ms) => `${main}.retry.${ms}`)];
       }));
     },
   };
+  topologies.set(wrapped, { exchange, queuePrefix });
+  return wrapped;
 }
+
+const topologies = new WeakMap<Transport, { exchange: string; queuePrefix: string }>();
 
 async function deleteTopology(url: string, exchange: string, queues: string[]): Promise<void> {
   const conn = await connect(url);

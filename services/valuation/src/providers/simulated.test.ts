@@ -131,3 +131,32 @@ describe('splits in the simulated market', () => {
     expect(before / after).toBeLessThan(10 * 1.25);
   });
 });
+
+describe('a shared market factor', () => {
+  const returns = (symbol: string, type: InstrumentType) => {
+    const closes = simulatedCloses({ symbol, type, currency: 'USD', exchange: 'XNYS' }, '2015-01-01', '2024-12-31').map((b) => Number(b.close));
+    return closes.slice(1).map((c, i) => Math.log(c / closes[i]!));
+  };
+  const correlation = (a: number[], b: number[]) => {
+    const n = Math.min(a.length, b.length);
+    const ma = a.slice(0, n).reduce((x, y) => x + y, 0) / n;
+    const mb = b.slice(0, n).reduce((x, y) => x + y, 0) / n;
+    let cov = 0;
+    let va = 0;
+    let vb = 0;
+    for (let i = 0; i < n; i++) {
+      cov += (a[i]! - ma) * (b[i]! - mb);
+      va += (a[i]! - ma) ** 2;
+      vb += (b[i]! - mb) ** 2;
+    }
+    return cov / Math.sqrt(va * vb);
+  };
+
+  it('moves stocks and index funds together, as a market does: ρ ≈ loading × loading', () => {
+    // Two broad ETFs: 0.9 × 0.9 = 0.81; a stock and an ETF: 0.6 × 0.9 = 0.54; a bond fund barely.
+    expect(correlation(returns('VTI', 'ETF'), returns('SPY', 'ETF'))).toBeGreaterThan(0.75);
+    expect(correlation(returns('AAPL', 'EQUITY'), returns('SPY', 'ETF'))).toBeGreaterThan(0.45);
+    expect(correlation(returns('AAPL', 'EQUITY'), returns('SPY', 'ETF'))).toBeLessThan(0.65);
+    expect(Math.abs(correlation(returns('BND', 'BOND'), returns('SPY', 'ETF')))).toBeLessThan(0.2);
+  });
+});

@@ -27,6 +27,22 @@ export const ASSET_CLASS_MODEL: Record<Exclude<InstrumentType, 'CURRENCY' | 'CAS
   OTHER: { drift: 0.05, vol: [0.15, 0.3] },
 };
 
+/**
+ * How much of each class's daily move is the market's (a shared factor, as a broad index
+ * moves most stocks together): the correlation of a security with the market factor. The
+ * rest is its own; the total variance and so the volatility stay what the model says.
+ */
+export const MARKET_LOADING: Record<Exclude<InstrumentType, 'CURRENCY' | 'CASH'>, number> = {
+  EQUITY: 0.6,
+  ETF: 0.9,
+  FUND: 0.8,
+  BOND: 0.1,
+  CRYPTO: 0.3,
+  REAL_ESTATE: 0.5,
+  OTHER: 0.4,
+};
+const MARKET_SEED = seedOf('MERIDIAN:MARKET');
+
 /** FX: mean reversion towards the reference level with a half-life of about two years. */
 const FX_REVERSION_PER_DAY = 1 / 756;
 
@@ -92,10 +108,13 @@ function gbmPath(instrument: SimulatedInstrument, calendar: MarketCalendar, unti
   const perYear = calendar.everyDay ? 365 : 252;
   const drift = (model.drift - (sigma * sigma) / 2) / perYear;
   const sigmaDay = sigma / Math.sqrt(perYear);
+  const loading = MARKET_LOADING[instrument.type === 'CURRENCY' ? 'OTHER' : instrument.type];
+  const own = Math.sqrt(1 - loading * loading);
   let log = 0;
   let refLog = 0;
   for (let i = 0; i < days.length; i++) {
-    if (i > 0) log += drift + sigmaDay * shock(seed, dayNumber(days[i]!));
+    const n = dayNumber(days[i]!);
+    if (i > 0) log += drift + sigmaDay * (loading * shock(MARKET_SEED, n) + own * shock(seed, n));
     closes[i] = log;
     if (days[i]! <= REFERENCE_DAY) refLog = log;
   }
