@@ -29,7 +29,7 @@ describe('the web app in Chromium', () => {
   let browser: Browser | undefined;
   let context: BrowserContext;
   let page: Page;
-  let demo: Promise<void>;
+  let demo: Promise<unknown>;
   const started = Date.now();
 
   beforeAll(async () => {
