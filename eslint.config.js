@@ -1,8 +1,9 @@
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '.meridian/**', '.test-services/**', 'apps/web/**', 'bench/**', 'scripts/**', 'deploy/**', '**/*.mjs', '**/*.js'],
+    ignores: ['**/dist/**', '**/node_modules/**', '.meridian/**', '.test-services/**', 'bench/**', 'scripts/**', 'deploy/**', '**/*.mjs', '**/*.js'],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -24,7 +25,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // The web app has its own tsconfig (DOM, JSX, bundler resolution).
+    files: ['apps/web/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: {
+      parserOptions: { project: './apps/web/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts', 'apps/web/e2e/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/unbound-method': 'off' },
   },
 );

@@ -5,7 +5,7 @@ export const baseConfig = {
   resolve: { conditions: ['@meridian/source'] },
   ssr: { resolve: { conditions: ['@meridian/source'] } },
   test: {
-    include: ['{packages,services,apps}/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['{packages,services,apps}/*/src/**/*.test.ts', 'apps/web/src/**/*.test.tsx', 'apps/web/e2e/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
