@@ -1,5 +1,5 @@
 import type { EventData } from '@meridian/contracts';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AccountsTable, ActivitiesTable, PortfolioDatabase } from './database.js';
 
 type Db = Kysely<PortfolioDatabase>;
