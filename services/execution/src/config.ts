@@ -15,10 +15,10 @@ const schema = z.object({
   MERIDIAN_PAPER_SLIPPAGE_BPS: decimal.default(Decimal.from('5')),
   MERIDIAN_PAPER_COMMISSION: decimal.default(Decimal.from('0')),
   MERIDIAN_PAPER_COMMISSION_BPS: decimal.default(Decimal.from('0')),
-  MERIDIAN_EXECUTION_MAX_ORDER_NOTIONAL: optionalLimit.default('250000'),
-  MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: optionalLimit.default('1000000'),
-  MERIDIAN_EXECUTION_PRICE_COLLAR_PERCENT: optionalLimit.default('10'),
-  MERIDIAN_EXECUTION_MAX_POSITION_WEIGHT_PERCENT: optionalLimit.default('off'),
+  MERIDIAN_EXECUTION_MAX_ORDER_NOTIONAL: optionalLimit.prefault('250000'),
+  MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: optionalLimit.prefault('1000000'),
+  MERIDIAN_EXECUTION_PRICE_COLLAR_PERCENT: optionalLimit.prefault('10'),
+  MERIDIAN_EXECUTION_MAX_POSITION_WEIGHT_PERCENT: optionalLimit.prefault('off'),
   /** A quote younger than this is reused for risk checks and paper fills. */
   MERIDIAN_EXECUTION_QUOTE_MAX_AGE_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** Remote orders not yet acknowledged, and working ones, are reconciled this often (0 = only at start). */

@@ -29,13 +29,14 @@ export function toTransferDto(row: TransferRow): BankTransferDto {
  * the transactions service to book the DEPOSIT or WITHDRAWAL, in one transaction.
  */
 async function settle(deps: ExecutionDeps, transferId: string): Promise<TransferRow> {
+  const linked = await deps.db.selectFrom('transfers').innerJoin('broker_links', 'broker_links.account_id', 'transfers.account_id').select('broker_links.account_id').where('transfers.id', '=', transferId).executeTakeFirst();
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('transfers').selectAll().where('id', '=', transferId).forUpdate().executeTakeFirstOrThrow();
     if (row.status !== 'pending') return row;
     const now = deps.clock();
     const amount = Decimal.from(row.amount);
     const account = { accountId: row.account_id, userId: row.user_id, currency: row.currency };
-    const paper = !(await alpacaCredentials(deps, row.account_id));
+    const paper = !linked;
     if (paper) {
       const cash = await movePaperCash(trx, account, row.direction === 'deposit' ? amount : amount.neg());
       if (cash.isNegative()) throw new AppError('unprocessable', 'the withdrawal exceeds the cash in the account', { details: { reason: 'insufficient_cash' } });

@@ -34,7 +34,7 @@ export function executionConsumers(deps: TransactionsDeps): EventHandlers {
   return {
     'execution.order.filled': async (event, trx) => {
       const d = event.data;
-      await book(trx as unknown as Trx, d.userId, d.fillId, d.accountId, {
+      await book(trx, d.userId, d.fillId, d.accountId, {
         type: d.side === 'buy' ? 'BUY' : 'SELL',
         date: d.filledAt.slice(0, 10),
         symbol: d.symbol,
@@ -47,7 +47,7 @@ export function executionConsumers(deps: TransactionsDeps): EventHandlers {
     },
     'execution.transfer.completed': async (event, trx) => {
       const d = event.data;
-      await book(trx as unknown as Trx, d.userId, d.transferId, d.accountId, {
+      await book(trx, d.userId, d.transferId, d.accountId, {
         type: d.direction === 'deposit' ? 'DEPOSIT' : 'WITHDRAWAL',
         date: d.completedAt.slice(0, 10),
         amount: d.amount,
