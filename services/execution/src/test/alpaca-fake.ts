@@ -82,7 +82,7 @@ export function startAlpacaFake(options: { keyId: string; secretKey: string; pri
   const wss = new WebSocketServer({ server, path: '/stream' });
   wss.on('connection', (ws) => {
     ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw)) as { action: string; key?: string; secret?: string };
+      const msg = JSON.parse((Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer)).toString('utf8')) as { action: string; key?: string; secret?: string };
       if (msg.action === 'auth') {
         const ok = msg.key === options.keyId && msg.secret === options.secretKey;
         ws.send(JSON.stringify({ stream: 'authorization', data: { action: 'authenticate', status: ok ? 'authorized' : 'unauthorized' } }));
