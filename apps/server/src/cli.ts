@@ -11,6 +11,7 @@ import {
   type Logger,
 } from '@meridian/platform';
 import { startOne, type Stoppable } from './distributed.js';
+import { demoCredentials, seedDemo } from './demo.js';
 import { startEmbedded } from './embedded.js';
 import { findService, serviceDefinitions, serviceNames } from './services.js';
 
@@ -90,6 +91,11 @@ async function start(
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const label = service ? `${service} service` : 'Meridian';
   console.log(`\n  ${label} is running at ${running.url}  (ready in ${seconds} s)\n`);
+  if (!service && env.MERIDIAN_DEMO !== 'false') {
+    const demo = demoCredentials(config.MERIDIAN_DATA_DIR);
+    console.log(`  Demo portfolio: sign in as ${demo.email} with password ${demo.password}\n  (MERIDIAN_DEMO=false starts without it)\n`);
+    seedDemo(running.url, config.MERIDIAN_DATA_DIR, logger).catch((err: unknown) => logger.error({ err }, 'could not seed the demo portfolio'));
+  }
   return waitForSignal(running, logger);
 }
 

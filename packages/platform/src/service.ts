@@ -130,7 +130,7 @@ export async function runService(def: ServiceDefinition, runtime: ServiceRuntime
 
   let relay: ReturnType<typeof startRelay> | undefined;
   const beginRelay = () => {
-    relay ??= startRelay({ db, transport, logger });
+    relay ??= startRelay({ db, transport, logger, outbox });
   };
   if (!runtime.deferRelay) beginRelay();
 

@@ -66,5 +66,5 @@ export function createLocalVerifier(keys: SigningKeyStore): TokenVerifier {
     const key = header.kid ? await keys.publicKey(header.kid) : undefined;
     if (!key) throw new Error('unknown signing key');
     return key;
-  });
+  }, { remember: false });
 }

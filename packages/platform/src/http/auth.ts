@@ -20,10 +20,23 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
 
-/** Verifies with a key resolver (a remote JWKS, or the auth service's own key store). */
-export function createKeyVerifier(getKey: JWTVerifyGetKey): TokenVerifier {
+/** Verified tokens remembered per verifier (a signature check costs far more than a lookup). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Verifies with a key resolver (a remote JWKS, or the auth service's own key store). A token
+ * that verified once is remembered until it expires: a signed token cannot change, so the
+ * answer cannot either (revocation is the refresh token's business, as for any JWT). The
+ * auth service, which retires its own keys, verifies without remembering (`remember: false`).
+ */
+export function createKeyVerifier(getKey: JWTVerifyGetKey, options: { remember?: boolean } = {}): TokenVerifier {
+  const verified = new Map<string, VerifiedToken>();
+  const remember = options.remember ?? true;
   return {
     async verify(token) {
+      const hit = remember ? verified.get(token) : undefined;
+      if (hit && hit.expiresAt * 1000 > Date.now()) return hit;
+      if (hit) verified.delete(token);
       try {
         const { payload } = await jwtVerify(token, getKey, {
           issuer: ACCESS_TOKEN_ISSUER,
@@ -33,13 +46,18 @@ export function createKeyVerifier(getKey: JWTVerifyGetKey): TokenVerifier {
           clockTolerance: 5,
         });
         const claims = accessTokenClaims.parse(payload);
-        return {
+        const result: VerifiedToken = Object.freeze({
           userId: claims.sub,
           email: claims.email,
           sessionId: claims.sid,
-          scopes: claims.scope ? claims.scope.split(' ') : [],
+          scopes: Object.freeze(claims.scope ? claims.scope.split(' ') : []) as string[],
           expiresAt: payload.exp ?? 0,
-        };
+        });
+        if (remember) {
+          if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+          verified.set(token, result);
+        }
+        return result;
       } catch (err) {
         const expired = err instanceof joseErrors.JWTExpired;
         throw new AppError('invalid_token', expired ? 'access token expired' : 'invalid access token', {

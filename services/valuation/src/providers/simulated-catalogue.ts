@@ -19,6 +19,12 @@ export interface CatalogueEntry {
 
 export const REFERENCE_DAY = '2025-01-02';
 
+/**
+ * Stock splits of the simulated market (`ratio` new:old shares). Closes before a split are
+ * quoted as they were at the time: higher by the ratio, as an unadjusted real feed shows them.
+ */
+export const SIMULATED_SPLITS: ReadonlyMap<string, readonly { date: string; ratio: number }[]> = new Map([['NVDA', [{ date: '2024-06-10', ratio: 10 }]]]);
+
 type Row = [symbol: string, name: string, type: InstrumentType, currency: string, exchange: string | null, sector: string | null, country: string | null, ref: number];
 
 const ROWS: Row[] = [

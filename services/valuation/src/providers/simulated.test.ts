@@ -48,7 +48,7 @@ describe('the simulated market', () => {
 
   it('draws each asset class with its own volatility and a plausible long-run drift', () => {
     const cases: Array<{ type: InstrumentType; symbols: string[]; perYear: number; exchange: string | null }> = [
-      { type: 'EQUITY', symbols: ['AAPL', 'XOM', 'ZZZQ', 'ACME', 'NVDA'], perYear: 252, exchange: 'XNYS' },
+      { type: 'EQUITY', symbols: ['AAPL', 'XOM', 'ZZZQ', 'ACME', 'MSFT'], perYear: 252, exchange: 'XNYS' },
       { type: 'ETF', symbols: ['VOO', 'VT', 'QQQ'], perYear: 252, exchange: 'XNYS' },
       { type: 'BOND', symbols: ['VBTLX', 'BONDX'], perYear: 252, exchange: null },
       { type: 'CRYPTO', symbols: ['BTC-USD', 'ETH-USD', 'DOGE-USD'], perYear: 365, exchange: null },
@@ -118,5 +118,16 @@ describe('the simulated market', () => {
     expect(await provider.lookup!('GBPJPY=X')).toMatchObject({ type: 'CURRENCY', currency: 'JPY' });
     expect(await provider.lookup!('MY-HOUSE')).toBeUndefined();
     expect((await provider.search!('vanguard', 3)).map((i) => i.symbol)).toEqual(['VOO', 'VTI', 'VT']);
+  });
+});
+
+describe('splits in the simulated market', () => {
+  it('quotes closes before a split as they were then: higher by the ratio', () => {
+    const bars = simulatedCloses({ symbol: 'NVDA', type: 'EQUITY', currency: 'USD', exchange: 'XNAS' }, '2024-06-06', '2024-06-11');
+    const before = Number(bars.find((b) => b.date === '2024-06-07')!.close);
+    const after = Number(bars.find((b) => b.date === '2024-06-10')!.close);
+    // One day's move is far below 50 %; the split divides the price by ten.
+    expect(before / after).toBeGreaterThan(10 * 0.8);
+    expect(before / after).toBeLessThan(10 * 1.25);
   });
 });

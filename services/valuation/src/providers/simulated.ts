@@ -10,7 +10,7 @@ import {
   type MarketCalendar,
 } from '../market-hours.js';
 import { normal, seedOf, shock, uniform } from './random.js';
-import { CATALOGUE, CURRENCIES, REFERENCE_DAY } from './simulated-catalogue.js';
+import { CATALOGUE, CURRENCIES, REFERENCE_DAY, SIMULATED_SPLITS } from './simulated-catalogue.js';
 import type { InstrumentInfo, InstrumentRef, MarketDataProvider, ProviderBar, ProviderQuote, ProviderRate } from './types.js';
 
 /** The first day of every simulated series. */
@@ -172,11 +172,13 @@ export function simulatedCloses(instrument: SimulatedInstrument, from: Day, to: 
   if (pair) return simulatedRates(pair.base, pair.quote, from, to).map((r) => ({ date: r.date, close: r.rate }));
   const calendar = calendarFor(instrument);
   const path = gbmPath(instrument, calendar, to);
+  const splits = SIMULATED_SPLITS.get(instrument.symbol) ?? [];
   const out: ProviderBar[] = [];
   for (let i = 0; i < path.days.length; i++) {
     const day = path.days[i]!;
     if (day < from || day > to) continue;
-    const close = path.closes[i]!;
+    let close = path.closes[i]!;
+    for (const split of splits) if (day < split.date) close *= split.ratio;
     out.push({ date: day, close, decimals: decimalsFor(close) });
   }
   return out;
