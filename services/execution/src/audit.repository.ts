@@ -21,8 +21,13 @@ export async function appendAudit(trx: Db, records: readonly AuditRecord[]): Pro
   const byAccount = new Map<string, AuditRecord[]>();
   for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
   for (const [accountId, list] of byAccount) {
-    await trx.insertInto('audit_heads').values({ account_id: accountId, seq: 0, hash: GENESIS_HASH }).onConflict((oc) => oc.column('account_id').doNothing()).execute();
-    const head = await trx.selectFrom('audit_heads').selectAll().where('account_id', '=', accountId).forUpdate().executeTakeFirstOrThrow();
+    // Creates the head on first use and locks it, in one statement.
+    const head = await trx
+      .insertInto('audit_heads')
+      .values({ account_id: accountId, seq: 0, hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ account_id: eb.ref('excluded.account_id') })))
+      .returningAll()
+      .executeTakeFirstOrThrow();
     let seq = Number(head.seq);
     let prev = head.hash;
     const rows = list.map((r) => {

@@ -68,11 +68,19 @@ async function publishUpdate(deps: ExecutionDeps, trx: Db, row: OrderRow, status
  * transition. Seeing the same state twice records nothing, so the stream, polling and
  * reconciliation after a crash can all report the same order.
  */
-export async function applyBrokerState(deps: ExecutionDeps, trx: Db, orderId: string, state: BrokerOrderState, source: string): Promise<OrderRow> {
-  const row = await lockOrder(trx, orderId);
+export async function applyBrokerState(
+  deps: ExecutionDeps,
+  trx: Db,
+  orderId: string,
+  state: BrokerOrderState,
+  source: string,
+  /** `row`: the order as this transaction already holds it (locked or just written); `audit`: collects the entries for the caller to append. */
+  within: { row?: OrderRow; audit?: AuditRecord[] } = {},
+): Promise<OrderRow> {
+  const row = within.row ?? (await lockOrder(trx, orderId));
   if (!row) throw new Error(`order ${orderId} vanished`);
   const now = deps.clock();
-  const audit: AuditRecord[] = [];
+  const audit: AuditRecord[] = within.audit ?? [];
   const recorded = Decimal.from(row.filled_quantity);
   const reported = Decimal.from(state.filledQuantity);
   let filled = recorded;
@@ -100,11 +108,13 @@ export async function applyBrokerState(deps: ExecutionDeps, trx: Db, orderId: st
   const transitions: Array<{ status: OrderStatus; reason: string | null }> = [];
   if (row.status === 'new' && target !== 'accepted' && target !== 'rejected') transitions.push({ status: 'accepted', reason: null });
   if (canMove(status, target) || (transitions.length > 0 && target !== 'accepted')) transitions.push({ status: target, reason: state.reason });
+  const transitionRows = [];
   for (const t of transitions) {
     if (!canMove(status, t.status)) continue;
     status = t.status;
-    await trx.insertInto('order_transitions').values({ id: uuidv7(), order_id: row.id, user_id: row.user_id, status: t.status, reason: t.reason, at: now }).execute();
+    transitionRows.push({ id: uuidv7(), order_id: row.id, user_id: row.user_id, status: t.status, reason: t.reason, at: now });
   }
+  if (transitionRows.length > 0) await trx.insertInto('order_transitions').values(transitionRows).execute();
   const changed = status !== row.status || fillEvents.length > 0 || !row.acknowledged || row.broker_order_id !== state.brokerOrderId;
   if (!changed) return row;
   const updated = await trx
@@ -123,7 +133,7 @@ export async function applyBrokerState(deps: ExecutionDeps, trx: Db, orderId: st
     .returningAll()
     .executeTakeFirstOrThrow();
   audit.push({ accountId: row.account_id, userId: row.user_id, orderId: row.id, kind: 'broker_update', payload: { source, ...state, updatedAt: state.updatedAt.toISOString() }, at: now });
-  await appendAudit(trx, audit);
+  if (!within.audit) await appendAudit(trx, audit);
   for (const f of fillEvents) {
     await deps.outbox.enqueue(
       trx,
@@ -201,7 +211,8 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
   const account = await requireAccount(deps, userId, token, body.accountId);
   const broker = await brokerFor(deps, account);
   const quote = await deps.market.quote(token, body.symbol);
-  const brokerAccount = await broker.account();
+  // A local broker's account is read in the order's transaction, under its lock.
+  const remoteAccount = broker.local ? undefined : await broker.account();
   const now = deps.clock();
   const day = now.toISOString().slice(0, 10);
   const quotePrice = Decimal.from(quote.price);
@@ -220,16 +231,25 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
   };
   const fees = paperFillSettings(deps);
   const notional = body.side === 'buy' ? estimatedCost(work, quotePrice, fees) : (work.notional ?? (quantity ?? Decimal.ZERO).mul(quotePrice));
-  const position = brokerAccount.positions.find((p) => p.symbol === body.symbol);
   const orderId = uuidv7();
+  const market = { price: quote.price, calendar: quote.calendar };
 
   let decision: RiskDecision | undefined;
   let row: OrderRow;
+  let answered = false;
   try {
     row = await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('daily_usage').values({ user_id: userId, day, notional: '0' }).onConflict((oc) => oc.columns(['user_id', 'day']).doNothing()).execute();
-      const usage = await trx.selectFrom('daily_usage').select('notional').where('user_id', '=', userId).where('day', '=', day).forUpdate().executeTakeFirstOrThrow();
+      // Creates today's usage row on first use and locks it, in one statement.
+      const usage = await trx
+        .insertInto('daily_usage')
+        .values({ user_id: userId, day, notional: '0' })
+        .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ day: eb.ref('excluded.day') })))
+        .returning('notional')
+        .executeTakeFirstOrThrow();
       const limits = await getRiskSettings(trx, deps.settings, userId);
+      const brokerAccount = remoteAccount ?? (await broker.local?.account(trx));
+      if (!brokerAccount) throw new Error(`broker ${broker.name} answered no account`);
+      const position = brokerAccount.positions.find((p) => p.symbol === body.symbol);
       decision = checkRisk(
         {
           symbol: body.symbol,
@@ -295,8 +315,16 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
       } else {
         await publishUpdate(deps, trx, inserted, 'rejected', reason);
       }
+      if (rejected || !broker.local) {
+        await appendAudit(trx, audit);
+        return inserted;
+      }
+      // The paper broker's book is in this database: its answer commits with the intent.
+      const state = await broker.local.submit(trx, brokerRequest(inserted), market);
+      const updated = await applyBrokerState(deps, trx, orderId, state, 'submit', { row: inserted, audit });
       await appendAudit(trx, audit);
-      return inserted;
+      answered = true;
+      return updated;
     });
   } catch (err) {
     // Two requests with one clientOrderId at once: the second answers with the first's order.
@@ -310,7 +338,7 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
       details: { reason: first?.code ?? 'risk', orderId, reasons: decision.reasons },
     });
   }
-  const sent = await send(deps, broker, row, { price: quote.price, calendar: quote.calendar });
+  const sent = answered ? row : await send(deps, broker, row, market);
   return { order: await orderDto(deps.db, sent), replayed: false };
 }
 

@@ -45,14 +45,24 @@ export function paperState(row: PaperOrderRow): BrokerOrderState {
   };
 }
 
+/** The paper account, created on first use and locked (an upsert that takes the row lock, in one statement). */
 async function ensurePaperAccount(trx: Db, accountId: string, userId: string, currency: string) {
-  await trx.insertInto('paper_accounts').values({ account_id: accountId, user_id: userId, currency, cash: '0' }).onConflict((oc) => oc.column('account_id').doNothing()).execute();
-  return trx.selectFrom('paper_accounts').selectAll().where('account_id', '=', accountId).forUpdate().executeTakeFirstOrThrow();
+  return trx
+    .insertInto('paper_accounts')
+    .values({ account_id: accountId, user_id: userId, currency, cash: '0' })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ account_id: eb.ref('excluded.account_id') })))
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Cash held back for working buys, and shares for working sells. */
 async function reserved(trx: Db, accountId: string) {
-  const open = await trx.selectFrom('paper_orders').selectAll().where('account_id', '=', accountId).where('status', 'in', [...OPEN_PAPER_STATUSES]).execute();
+  const open = await trx
+    .selectFrom('paper_orders')
+    .select(['side', 'symbol', 'quantity', 'reserved_cash'])
+    .where('account_id', '=', accountId)
+    .where('status', 'in', [...OPEN_PAPER_STATUSES])
+    .execute();
   let cash = Decimal.ZERO;
   const shares = new Map<string, Decimal>();
   for (const o of open) {
@@ -63,8 +73,8 @@ async function reserved(trx: Db, accountId: string) {
 }
 
 /** Applies a fill to the paper account's cash and position, and the order's totals. */
-async function fillOrder(trx: Db, row: PaperOrderRow, fill: { quantity: Decimal; price: Decimal; commission: Decimal }, patch: Partial<PaperOrderRow>, now: Date): Promise<PaperOrderRow> {
-  const account = await trx.selectFrom('paper_accounts').selectAll().where('account_id', '=', row.account_id).forUpdate().executeTakeFirstOrThrow();
+async function fillOrder(trx: Db, row: PaperOrderRow, fill: { quantity: Decimal; price: Decimal; commission: Decimal }, patch: Partial<PaperOrderRow>, now: Date, locked?: { cash: string }): Promise<PaperOrderRow> {
+  const account = locked ?? (await trx.selectFrom('paper_accounts').select('cash').where('account_id', '=', row.account_id).forUpdate().executeTakeFirstOrThrow());
   const gross = fill.quantity.mul(fill.price);
   const buy = row.side === 'buy';
   const cash = Decimal.from(account.cash).add(buy ? gross.neg() : gross).sub(fill.commission);
@@ -96,11 +106,11 @@ async function fillOrder(trx: Db, row: PaperOrderRow, fill: { quantity: Decimal;
 }
 
 /** Runs one price through a working order; fills, cancels (ioc/fok) or keeps it working. */
-async function work(trx: Db, row: PaperOrderRow, price: Decimal, now: Date, settings: PaperFillSettings, immediate: boolean): Promise<PaperOrderRow | undefined> {
+async function work(trx: Db, row: PaperOrderRow, price: Decimal, now: Date, settings: PaperFillSettings, immediate: boolean, locked?: { cash: string }): Promise<PaperOrderRow | undefined> {
   const open = marketState(calendarById(row.calendar), now) === 'open';
   const result = open ? evaluate(working(row), price, settings) : undefined;
   if (result?.fill) {
-    return fillOrder(trx, row, result.fill, { watermark: result.watermark?.toString() ?? null, triggered: result.triggered }, now);
+    return fillOrder(trx, row, result.fill, { watermark: result.watermark?.toString() ?? null, triggered: result.triggered }, now, locked);
   }
   if (immediate && (row.time_in_force === 'ioc' || row.time_in_force === 'fok')) {
     return trx
@@ -128,6 +138,7 @@ function dayExpiry(calendar: MarketCalendar, now: Date): Date {
  */
 export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSettings, account: { accountId: string; userId: string; currency: string }): BrokerAdapter {
   async function submitIn(trx: Db, order: BrokerOrderRequest, market: MarketSnapshot): Promise<BrokerOrderState> {
+    // Idempotent by client order id (the unique index backs this up against a race).
     const existing = await trx.selectFrom('paper_orders').selectAll().where('client_order_id', '=', order.clientOrderId).executeTakeFirst();
     if (existing) return paperState(existing);
     const now = clock();
@@ -192,7 +203,17 @@ export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSetti
       .returningAll()
       .executeTakeFirstOrThrow();
     if (reason) return paperState(row);
-    return paperState((await work(trx, row, quote, now, settings, true)) ?? row);
+    return paperState((await work(trx, row, quote, now, settings, true, paperAccount)) ?? row);
+  }
+
+  async function accountIn(trx: Db): Promise<BrokerAccountState> {
+    const acct = await ensurePaperAccount(trx, account.accountId, account.userId, account.currency);
+    const positions = await trx.selectFrom('paper_positions').selectAll().where('account_id', '=', account.accountId).execute();
+    const held = await reserved(trx, account.accountId);
+    const cash = Decimal.from(acct.cash);
+    const values = positions.map((p) => ({ symbol: p.symbol, quantity: Decimal.from(p.quantity).toString(), marketValue: Decimal.from(p.quantity).mul(p.last_price).toString() }));
+    const equity = values.reduce((sum, p) => sum.add(p.marketValue), cash);
+    return { currency: acct.currency, cash: cash.toString(), buyingPower: cash.sub(held.cash).toString(), equity: equity.toString(), positions: values.filter((p) => !Decimal.from(p.quantity).isZero()) };
   }
 
   return {
@@ -246,17 +267,8 @@ export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSetti
       const row = await db.selectFrom('paper_orders').selectAll().where('client_order_id', '=', clientOrderId).executeTakeFirst();
       return row ? paperState(row) : undefined;
     },
-    async account(): Promise<BrokerAccountState> {
-      return db.transaction().execute(async (trx) => {
-        const acct = await ensurePaperAccount(trx, account.accountId, account.userId, account.currency);
-        const positions = await trx.selectFrom('paper_positions').selectAll().where('account_id', '=', account.accountId).execute();
-        const held = await reserved(trx, account.accountId);
-        const cash = Decimal.from(acct.cash);
-        const values = positions.map((p) => ({ symbol: p.symbol, quantity: Decimal.from(p.quantity).toString(), marketValue: Decimal.from(p.quantity).mul(p.last_price).toString() }));
-        const equity = values.reduce((sum, p) => sum.add(p.marketValue), cash);
-        return { currency: acct.currency, cash: cash.toString(), buyingPower: cash.sub(held.cash).toString(), equity: equity.toString(), positions: values.filter((p) => !Decimal.from(p.quantity).isZero()) };
-      });
-    },
+    account: () => db.transaction().execute(accountIn),
+    local: { submit: submitIn, account: accountIn },
   };
 }
 
