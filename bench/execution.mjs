@@ -1,77 +1,118 @@
-// Execution: order placed → paper fill → BUY activity recorded by the transactions service,
-// embedded (PGlite in memory, in-process bus), with risk checks on.
-//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--orders 300] [--concurrency 16]
-// The portfolio service is not in this branch yet: latency is measured up to the activity recorded.
+// Execution, end to end on the embedded platform (`npm start`'s layout: every service and the
+// gateway in one process, PGlite on a fresh data dir, the in-process bus), through the gateway:
+//   1. latency, one order at a time: POST /api/execution/orders (market buy, paper broker, every
+//      risk check on) → the order answered filled → the portfolio WebSocket update
+//      (/api/portfolio/live) whose version covers the BUY the transactions service booked;
+//   2. throughput: orders placed and filled per second with --concurrency requests in flight,
+//      then how long until every fill is booked and pushed.
+// BTC-USD trades around the clock, so the paper market is open whatever the time of the run.
+//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--latency 200] [--orders 500] [--concurrency 16]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAuthService } from '@meridian/auth';
-import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
-import { createExecutionService } from '@meridian/execution';
-import { createMemoryTransport, openDatabase, runService } from '@meridian/platform';
-import { createTransactionsService } from '@meridian/transactions';
-import { createValuationService } from '@meridian/valuation';
-import { pino } from 'pino';
+import { createLogger } from '@meridian/platform';
+import WebSocket from 'ws';
+import { startEmbedded } from '../apps/server/src/embedded.ts';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' } } });
-const N = Number(values.orders);
-const C = Number(values.concurrency);
-const logger = pino({ level: 'silent' });
-const env = { ...TEST_AUTH_ENV, MERIDIAN_DOCS: 'false', MERIDIAN_VALUATION_REFRESH_SECONDS: '0', MERIDIAN_EXECUTION_RECONCILE_SECONDS: '0', MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: 'off' };
-const database = await openDatabase({ dataDir: 'memory://' });
-const transport = await createMemoryTransport({ database, logger });
-const urls = new Map();
-const common = { database, transport, env, logger, host: '127.0.0.1', port: 0, serviceUrl: (n) => urls.get(n), deferRelay: true };
-// A Wednesday mid-session in New York, so the paper broker's market is open whatever the real time.
-const clock = () => new Date('2025-06-11T15:00:00Z');
-const services = [];
-for (const [name, def] of [['auth', createAuthService()], ['transactions', createTransactionsService()], ['valuation', createValuationService()], ['execution', createExecutionService({ clock })]]) {
-  const svc = await runService(def, common);
-  urls.set(name, svc.url);
-  services.push(svc);
-}
-for (const s of services) s.startRelay();
-const [auth, transactions, , execution] = services;
-const recorded = new Map();
-const observer = await transport.consume('bench-observer', ['transactions.activity.recorded'], async (e) => {
-  if (e.data.type === 'BUY') recorded.set(e.data.activityId, performance.now());
-}, { maxAttempts: 1 });
-const user = await signUpTestUser(auth, `bench-${Date.now()}@example.com`);
-const inject = (svc, method, url, body) => svc.app.inject({ method, url, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-const account = JSON.parse((await inject(transactions, 'POST', '/accounts', { name: 'Bench', currency: 'USD', trackCash: false })).body).id;
-await inject(execution, 'POST', '/transfers', { accountId: account, direction: 'deposit', amount: '100000000', currency: 'USD' });
-// Warm-up: tracks the symbol and fills the quote cache.
-await inject(execution, 'POST', '/orders', { accountId: account, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', quantity: '0.001' });
+const { values: opts } = parseArgs({ options: { latency: { type: 'string', default: '200' }, orders: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '16' } } });
+const SYMBOL = 'BTC-USD';
+const env = {
+  ...process.env,
+  LOG_LEVEL: 'warn',
+  MERIDIAN_ACCESS_LOG: 'false',
+  MERIDIAN_RATE_LIMIT_USER: '1000000000',
+  MERIDIAN_RATE_LIMIT_ANON: '1000000000',
+  MERIDIAN_RATE_LIMIT_AUTH: '1000000000',
+  MERIDIAN_VALUATION_REFRESH_SECONDS: '0',
+  MERIDIAN_EXECUTION_RECONCILE_SECONDS: '0',
+  MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: 'off',
+};
+const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const ms = (x) => `${x.toFixed(1)} ms`;
 
-const placedAt = new Map();
-const fillIds = new Map();
-const t0 = performance.now();
-let next = 0;
-async function worker() {
-  while (next < N) {
-    const i = next++;
-    const start = performance.now();
-    const res = await inject(execution, 'POST', '/orders', { accountId: account, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', quantity: '0.01', clientOrderId: `bench-${i}` });
-    const order = JSON.parse(res.body);
-    if (res.statusCode !== 201 || order.status !== 'filled') throw new Error(`order ${i}: ${res.statusCode} ${res.body}`);
-    placedAt.set(i, start);
-    fillIds.set(i, order.fills[0].id);
+const dir = mkdtempSync(join(os.tmpdir(), 'meridian-bench-execution-'));
+const platform = await startEmbedded({ env, logger: createLogger({ name: 'bench', level: 'warn' }), dataDir: dir, host: '127.0.0.1', port: 0 });
+try {
+  const call = async (method, path, body, token, expect = [200, 201]) => {
+    const res = await fetch(`${platform.url}/api${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return { body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  const email = `bench-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple 42';
+  await call('POST', '/auth/register', { email, password });
+  const { accessToken: token } = (await call('POST', '/auth/login', { email, password })).body;
+  const account = (await call('POST', '/transactions/accounts', { name: 'Paper', currency: 'USD', type: 'BROKERAGE', trackCash: false, costBasisMethod: 'FIFO' }, token)).body.id;
+  await call('POST', '/execution/transfers', { accountId: account, direction: 'deposit', amount: '1000000000', currency: 'USD' }, token);
+
+  // Every message of the live feed carries the transactions version it reflects.
+  let latest = 0;
+  const waiters = [];
+  const ws = new WebSocket(`${platform.url.replace(/^http/, 'ws')}/api/portfolio/live?access_token=${token}`);
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString('utf8'));
+    latest = Math.max(latest, m.version);
+    for (const w of waiters.splice(0)) if (m.version >= w.version) w.resolve(performance.now());
+    else waiters.push(w);
+  });
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const pushed = (version) => (latest >= version ? Promise.resolve(performance.now()) : new Promise((resolve) => waiters.push({ version, resolve })));
+  const version = async () => Number((await call('GET', '/transactions/version', undefined, token)).body.version);
+  const order = (i, prefix) => call('POST', '/execution/orders', { accountId: account, symbol: SYMBOL, side: 'buy', type: 'market', timeInForce: 'gtc', quantity: '0.0001', clientOrderId: `${prefix}-${i}` }, token, [201]);
+
+  // Warm-up: tracks the symbol, fills the quote cache, builds the portfolio.
+  for (let i = 0; i < 20; i++) await order(i, 'warm');
+  await pushed(await version());
+
+  // 1. One at a time: each fill is one BUY, so the version to wait for is the one before plus one.
+  const answered = [];
+  const live = [];
+  for (let i = 0; i < Number(opts.latency); i++) {
+    const before = await version();
+    const started = performance.now();
+    const { body } = await order(i, 'lat');
+    answered.push(performance.now() - started);
+    if (body.status !== 'filled') throw new Error(`order ${i} is ${body.status}`);
+    live.push((await pushed(before + 1)) - started);
   }
+  answered.sort((a, b) => a - b);
+  live.sort((a, b) => a - b);
+
+  // 2. Throughput with requests in flight.
+  const n = Number(opts.orders);
+  const before = await version();
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Number(opts.concurrency) }, async () => {
+      while (next < n) {
+        const { body } = await order(next++, 'tput');
+        if (body.status !== 'filled') throw new Error(`an order is ${body.status}`);
+      }
+    }),
+  );
+  const placed = (performance.now() - t0) / 1000;
+  await pushed(before + n);
+  const booked = (performance.now() - t0) / 1000;
+  ws.close();
+
+  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.table({
+    [`order placed → answered filled, 1 at a time (${live.length})`]: { p50: ms(pct(answered, 50)), p99: ms(pct(answered, 99)), max: ms(answered.at(-1)) },
+    'order placed → portfolio update pushed (BUY booked)': { p50: ms(pct(live, 50)), p99: ms(pct(live, 99)), max: ms(live.at(-1)) },
+    [`${n} orders, ${opts.concurrency} in flight: placed and filled`]: { p50: `${(n / placed).toFixed(0)} orders/s`, p99: '', max: '' },
+    [`${n} orders, ${opts.concurrency} in flight: until all booked and pushed`]: { p50: `${(n / booked).toFixed(0)} orders/s`, p99: '', max: '' },
+  });
+} finally {
+  await platform.close();
+  rmSync(dir, { recursive: true, force: true });
 }
-await Promise.all(Array.from({ length: C }, worker));
-const placeSeconds = (performance.now() - t0) / 1000;
-const deadline = Date.now() + 60_000;
-while ([...fillIds.values()].some((id) => !recorded.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-const lat = [...fillIds.entries()].map(([i, id]) => (recorded.get(id) ?? NaN) - placedAt.get(i)).sort((a, b) => a - b);
-const pct = (p) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))].toFixed(1);
-console.table({
-  'orders (risk checks on, paper fills)': { value: N },
-  'orders/s placed and filled': { value: (N / placeSeconds).toFixed(0) },
-  'placed → BUY recorded p50 ms': { value: pct(50) },
-  'placed → BUY recorded p99 ms': { value: pct(99) },
-  'activities recorded': { value: lat.filter((x) => Number.isFinite(x)).length },
-});
-await observer.stop();
-await Promise.all(services.map((s) => s.stopAccepting()));
-for (const s of [...services].reverse()) await s.stopRelay();
-for (const s of [...services].reverse()) await s.close();
-await transport.close();
-await database.close();
