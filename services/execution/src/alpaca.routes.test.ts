@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileOrders } from './reconcile.js';
-import { startAlpacaFake } from './test/alpaca-fake.js';
+import { startAlpacaFake } from './testing/alpaca-fake.js';
 import { eventually, newTrader, SESSION_OPEN, startHarness, testClock, type Harness } from './test/harness.js';
 
 describe('orders through Alpaca (a local fake of its Trading API)', () => {
