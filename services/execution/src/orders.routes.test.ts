@@ -1,11 +1,12 @@
+import { testDatabases, type TestDatabaseKind } from '@meridian/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, eventually, newTrader, publishPrice, SESSION_OPEN, startHarness, testClock, type Harness } from './test/harness.js';
 
-describe('orders on the paper broker', () => {
+describe.each(testDatabases())('orders on the paper broker on %s', (kind: TestDatabaseKind) => {
   let h: Harness;
   const clock = testClock(SESSION_OPEN);
   beforeAll(async () => {
-    h = await startHarness({ clock });
+    h = await startHarness({ kind, clock });
   });
   afterAll(async () => {
     await h?.close();

@@ -96,6 +96,25 @@ export function startAlpacaFake(options: { keyId: string; secretKey: string; pri
   return {
     orders,
     posts,
+    /** Sockets subscribed to trade_updates. */
+    listeners: () => sockets.size,
+    /**
+     * The broker fills more of an order: `filledQty` and `averagePrice` are cumulative, as
+     * Alpaca reports them; pushes `partial_fill` or `fill` on the stream.
+     */
+    fill(clientOrderId: string, filledQty: string, averagePrice: string) {
+      const o = [...orders.values()].find((x) => x.client_order_id === clientOrderId);
+      if (!o) throw new Error(`no order ${clientOrderId}`);
+      const done = Number(filledQty) >= Number(o.qty ?? '0');
+      const now = new Date().toISOString();
+      Object.assign(o, { filled_qty: filledQty, filled_avg_price: averagePrice, status: done ? 'filled' : 'partially_filled', updated_at: now, filled_at: done ? now : null });
+      push(done ? 'fill' : 'partial_fill', o);
+    },
+    /** Sends an order's current state again (a duplicate delivery). */
+    repeat(clientOrderId: string, event: string) {
+      const o = [...orders.values()].find((x) => x.client_order_id === clientOrderId);
+      if (o) push(event, o);
+    },
     holdNextAnswer(fn: (order: AlpacaOrder) => void) {
       holdNextAnswer = fn;
     },

@@ -48,7 +48,7 @@ export function startPlaidFake(options: { clientId: string; secret: string; acce
         if (typeof body.amount !== 'string' || !/^\d+\.\d{2}$/.test(body.amount)) {
           return error(res, 400, { error_type: 'INVALID_REQUEST', error_code: 'INVALID_FIELD', error_message: 'amount must be a decimal string with two digits after the point', display_message: null });
         }
-        const key = String(body.idempotency_key ?? randomUUID());
+        const key = typeof body.idempotency_key === 'string' ? body.idempotency_key : randomUUID();
         const again = [...authorizations.values()].find((a) => a.key === key);
         if (again) return send(res, 200, { authorization: again, request_id: randomUUID() });
         const decline = declineNext;
@@ -64,7 +64,7 @@ export function startPlaidFake(options: { clientId: string; secret: string; acce
         const auth = authorizations.get(String(body.authorization_id));
         if (!auth) return error(res, 400, { error_type: 'TRANSFER_ERROR', error_code: 'TRANSFER_AUTHORIZATION_NOT_FOUND', error_message: 'the authorization was not found', display_message: null });
         if (auth.decision !== 'approved') return error(res, 400, { error_type: 'TRANSFER_ERROR', error_code: 'TRANSFER_NOT_AUTHORIZED', error_message: 'the authorization was declined', display_message: null });
-        const key = String(body.idempotency_key ?? randomUUID());
+        const key = typeof body.idempotency_key === 'string' ? body.idempotency_key : randomUUID();
         const again = [...transfers.values()].find((t) => t.key === key);
         if (again) return send(res, 200, { transfer: again, request_id: randomUUID() });
         const transfer = { id: randomUUID(), key, authorization_id: auth.id, type: auth.type, amount: auth.amount, status: 'pending' as const, failure_reason: null, created: now };
