@@ -73,6 +73,7 @@ try {
   for (let i = 0; i < 20; i++) await order(i, 'warm');
   await pushed(await version());
 
+  globalThis.__qtime = true;
   // 1. One at a time: each fill is one BUY, so the version to wait for is the one before plus one.
   const answered = [];
   const live = [];
@@ -87,6 +88,7 @@ try {
   answered.sort((a, b) => a - b);
   live.sort((a, b) => a - b);
 
+  globalThis.__qtime = false;
   // 2. Throughput with requests in flight.
   const n = Number(opts.orders);
   const before = await version();

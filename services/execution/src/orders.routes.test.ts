@@ -131,6 +131,23 @@ describe.each(testDatabases())('orders on the paper broker on %s', (kind: TestDa
     expect((await h.db.selectFrom('orders').select('id').execute()).length).toBe(before);
   });
 
+  it('keeps two users who pick the same clientOrderId apart on the paper broker', async () => {
+    const a = await newTrader(h, 'same-id-a');
+    const b = await newTrader(h, 'same-id-b');
+    await fund(a);
+    await fund(b);
+    const order = { symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', clientOrderId: 'my-first-order' };
+    const first = await a.exec('POST', '/orders', { ...order, accountId: a.accountId, quantity: '1' });
+    expect(first.json()).toMatchObject({ status: 'filled', filledQuantity: '1' });
+    const second = await b.exec('POST', '/orders', { ...order, accountId: b.accountId, quantity: '3' });
+    expect(second.status).toBe(201);
+    expect(second.json()).toMatchObject({ status: 'filled', filledQuantity: '3' });
+    expect(second.json().fills).toHaveLength(1);
+    expect((await b.exec('GET', `/accounts/${b.accountId}/broker`)).json().positions).toEqual([expect.objectContaining({ symbol: 'AAPL', quantity: '3' })]);
+    expect((await a.exec('GET', `/accounts/${a.accountId}/broker`)).json().positions).toEqual([expect.objectContaining({ symbol: 'AAPL', quantity: '1' })]);
+    expect((await a.exec('GET', `/orders/${first.json().id}`)).json()).toMatchObject({ status: 'filled', filledQuantity: '1' });
+  });
+
   it("keeps users apart: another user's order, account and audit trail are 404", async () => {
     const alice = await newTrader(h, 'alice');
     const bob = await newTrader(h, 'bob');

@@ -11,10 +11,10 @@ import { ordersToReconcile } from './orders.repository.js';
 
 type Db = Kysely<ExecutionDatabase>;
 
-/** Records paper broker updates against the orders that placed them (by client order id). */
+/** Records paper broker updates against the orders that placed them (by the paper order's id, unique across accounts). */
 async function applyPaperStates(deps: ExecutionDeps, trx: Db, states: readonly BrokerOrderState[], source: string): Promise<void> {
   for (const state of states) {
-    const order = await trx.selectFrom('orders').select('id').where('broker', '=', 'paper').where('client_order_id', '=', state.clientOrderId).executeTakeFirst();
+    const order = await trx.selectFrom('orders').select('id').where('broker', '=', 'paper').where('broker_order_id', '=', state.brokerOrderId).executeTakeFirst();
     if (order) await applyBrokerState(deps, trx, order.id, state, source);
   }
 }

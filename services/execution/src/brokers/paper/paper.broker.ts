@@ -139,7 +139,7 @@ function dayExpiry(calendar: MarketCalendar, now: Date): Date {
 export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSettings, account: { accountId: string; userId: string; currency: string }): BrokerAdapter {
   async function submitIn(trx: Db, order: BrokerOrderRequest, market: MarketSnapshot): Promise<BrokerOrderState> {
     // Idempotent by client order id (the unique index backs this up against a race).
-    const existing = await trx.selectFrom('paper_orders').selectAll().where('client_order_id', '=', order.clientOrderId).executeTakeFirst();
+    const existing = await trx.selectFrom('paper_orders').selectAll().where('account_id', '=', account.accountId).where('client_order_id', '=', order.clientOrderId).executeTakeFirst();
     if (existing) return paperState(existing);
     const now = clock();
     const calendar = calendarById(market.calendar);
@@ -264,7 +264,7 @@ export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSetti
       });
     },
     async findByClientOrderId(clientOrderId) {
-      const row = await db.selectFrom('paper_orders').selectAll().where('client_order_id', '=', clientOrderId).executeTakeFirst();
+      const row = await db.selectFrom('paper_orders').selectAll().where('account_id', '=', account.accountId).where('client_order_id', '=', clientOrderId).executeTakeFirst();
       return row ? paperState(row) : undefined;
     },
     account: () => db.transaction().execute(accountIn),
