@@ -204,3 +204,4 @@ export type AuditRow = Selectable<AuditLogTable>;
 export type TransferRow = Selectable<TransfersTable>;
 export type PaperOrderRow = Selectable<PaperOrdersTable>;
 export type RiskSettingsRow = Selectable<RiskSettingsTable>;
+export type PaperAccountRow = Selectable<PaperAccountsTable>;

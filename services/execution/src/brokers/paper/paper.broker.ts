@@ -3,7 +3,7 @@ import { Decimal } from '@meridian/finance';
 import { CALENDARS, latestSession, marketState, nextSession, type MarketCalendar } from '@meridian/finance/calendar';
 import { uuidv7 } from '@meridian/platform';
 import type { Kysely } from 'kysely';
-import type { ExecutionDatabase, PaperOrderRow } from '../../database.js';
+import type { ExecutionDatabase, PaperAccountRow, PaperOrderRow } from '../../database.js';
 import type { Clock } from '../../deps.js';
 import type { BrokerAccountState, BrokerAdapter, BrokerOrderRequest, BrokerOrderState, MarketSnapshot } from '../types.js';
 import { estimatedCost, evaluate, type PaperFillSettings, type WorkingOrder } from './matching.js';
@@ -79,13 +79,19 @@ async function fillOrder(trx: Db, row: PaperOrderRow, fill: { quantity: Decimal;
   const buy = row.side === 'buy';
   const cash = Decimal.from(account.cash).add(buy ? gross.neg() : gross).sub(fill.commission);
   await trx.updateTable('paper_accounts').set({ cash: cash.toString() }).where('account_id', '=', row.account_id).execute();
-  const position = await trx.selectFrom('paper_positions').selectAll().where('account_id', '=', row.account_id).where('symbol', '=', row.symbol).forUpdate().executeTakeFirst();
-  const quantity = Decimal.from(position?.quantity ?? '0').add(buy ? fill.quantity : fill.quantity.neg());
-  if (position) {
-    await trx.updateTable('paper_positions').set({ quantity: quantity.toString(), last_price: fill.price.toString() }).where('account_id', '=', row.account_id).where('symbol', '=', row.symbol).execute();
-  } else {
-    await trx.insertInto('paper_positions').values({ account_id: row.account_id, symbol: row.symbol, quantity: quantity.toString(), last_price: fill.price.toString() }).execute();
-  }
+  // The account row is locked above, so its positions change one fill at a time; the
+  // quantity moves by the fill in SQL (exact NUMERIC), created on the first fill.
+  const delta = (buy ? fill.quantity : fill.quantity.neg()).toString();
+  await trx
+    .insertInto('paper_positions')
+    .values({ account_id: row.account_id, symbol: row.symbol, quantity: delta, last_price: fill.price.toString() })
+    .onConflict((oc) =>
+      oc.columns(['account_id', 'symbol']).doUpdateSet((eb) => ({
+        quantity: eb('paper_positions.quantity', '+', eb.ref('excluded.quantity')),
+        last_price: eb.ref('excluded.last_price'),
+      })),
+    )
+    .execute();
   const filled = Decimal.from(row.filled_quantity).add(fill.quantity);
   const before = Decimal.from(row.filled_quantity).mul(row.average_price ?? '0');
   const average = before.add(gross).div(filled, 9);
@@ -137,13 +143,17 @@ function dayExpiry(calendar: MarketCalendar, now: Date): Date {
  * power (cash less what working buys reserve), sells need shares (no shorting).
  */
 export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSettings, account: { accountId: string; userId: string; currency: string }): BrokerAdapter {
+  /** What `account` read under the account lock, per open transaction, for the `submit` that follows it. */
+  const lockedIn = new WeakMap<Db, { account: PaperAccountRow; held: Awaited<ReturnType<typeof reserved>>; positions: Array<{ symbol: string; quantity: string }> }>();
   async function submitIn(trx: Db, order: BrokerOrderRequest, market: MarketSnapshot): Promise<BrokerOrderState> {
     // Idempotent by client order id (the unique index backs this up against a race).
     const existing = await trx.selectFrom('paper_orders').selectAll().where('account_id', '=', account.accountId).where('client_order_id', '=', order.clientOrderId).executeTakeFirst();
     if (existing) return paperState(existing);
     const now = clock();
     const calendar = calendarById(market.calendar);
-    const paperAccount = await ensurePaperAccount(trx, account.accountId, account.userId, account.currency);
+    const known = lockedIn.get(trx);
+    lockedIn.delete(trx);
+    const paperAccount = known?.account ?? (await ensurePaperAccount(trx, account.accountId, account.userId, account.currency));
     const quote = Decimal.from(market.price);
     const w: WorkingOrder = {
       side: order.side,
@@ -159,12 +169,12 @@ export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSetti
     };
     let reason: string | null = null;
     const cost = order.side === 'buy' ? estimatedCost(w, quote, settings) : Decimal.ZERO;
-    const held = await reserved(trx, account.accountId);
+    const held = known?.held ?? (await reserved(trx, account.accountId));
     if (order.side === 'buy') {
       const power = Decimal.from(paperAccount.cash).sub(held.cash);
       if (cost.gt(power)) reason = `insufficient buying power: needs ${cost.toFixed(2)}, has ${power.toFixed(2)} ${account.currency}`;
     } else {
-      const position = await trx.selectFrom('paper_positions').select('quantity').where('account_id', '=', account.accountId).where('symbol', '=', order.symbol).executeTakeFirst();
+      const position = known ? known.positions.find((p) => p.symbol === order.symbol) : await trx.selectFrom('paper_positions').select('quantity').where('account_id', '=', account.accountId).where('symbol', '=', order.symbol).executeTakeFirst();
       const free = Decimal.from(position?.quantity ?? '0').sub(held.shares.get(order.symbol) ?? Decimal.ZERO);
       const wanted = w.quantity ?? (w.notional ? w.notional.div(quote, 9, 'up') : Decimal.ZERO);
       if (wanted.gt(free)) reason = `insufficient position: sells ${wanted.toString()} ${order.symbol}, holds ${free.toString()} not already for sale`;
@@ -210,6 +220,8 @@ export function createPaperBroker(db: Db, clock: Clock, settings: PaperFillSetti
     const acct = await ensurePaperAccount(trx, account.accountId, account.userId, account.currency);
     const positions = await trx.selectFrom('paper_positions').selectAll().where('account_id', '=', account.accountId).execute();
     const held = await reserved(trx, account.accountId);
+    // The row stays locked until this transaction ends: a submit in it can use what was read.
+    lockedIn.set(trx, { account: acct, held, positions });
     const cash = Decimal.from(acct.cash);
     const values = positions.map((p) => ({ symbol: p.symbol, quantity: Decimal.from(p.quantity).toString(), marketValue: Decimal.from(p.quantity).mul(p.last_price).toString() }));
     const equity = values.reduce((sum, p) => sum.add(p.marketValue), cash);

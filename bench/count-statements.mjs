@@ -1,9 +1,9 @@
+// Preload that counts and times PGlite statements per schema and table while
+// `globalThis.__qtime` is true (bench/execution.mjs sets it around its latency phase):
+//   node --conditions=@meridian/source --import tsx --import ./bench/count-statements.mjs bench/execution.mjs
 import { PGlite } from '@electric-sql/pglite';
 const stats = new Map();
 const orig = PGlite.prototype.query;
-let on = false;
-process.on('SIGUSR2', () => { on = !on; });
-globalThis.__qtimeOn = (v) => { on = v; };
 PGlite.prototype.query = async function (sql, params, opts) {
   const t = performance.now();
   try { return await orig.call(this, sql, params, opts); }
