@@ -4,7 +4,7 @@ import { activityFromRow } from './activities.js';
 import type { Account } from './accounts.js';
 import { activitiesOfAccounts, activitiesOfSymbols } from './activities.repository.js';
 import type { TransactionsDatabase } from './database.js';
-import { describeViolation, findViolations, newViolations, type LedgerAccount, type LedgerActivity, type Violation } from './ledger.js';
+import { describeViolation, findViolations, newViolations, symbolsToReplay, type LedgerAccount, type LedgerActivity, type Violation } from './ledger.js';
 
 export interface LedgerChange {
   /** Stored activities that go away. */
@@ -21,28 +21,6 @@ function ledgerAccounts(accounts: Iterable<Account>): Map<string, LedgerAccount>
   return new Map([...accounts].map((a) => [a.id, { id: a.id, name: a.name, trackCash: a.trackCash }]));
 }
 
-const ADDS_TO_POSITION = new Set(['BUY', 'TRANSFER_IN']);
-
-/**
- * When a change only adds activities to accounts that do not track cash, only positions can
- * break, and each symbol's position depends on that symbol's activities alone: the replay needs
- * just the symbols that can go down (sells, transfers out, splits). An added buy or securities
- * transfer in can only raise a position, so it needs no replay at all; this keeps booking a fill
- * from costing a replay of the account's whole history. Answers the symbols to replay, or
- * undefined when the whole accounts must be replayed.
- */
-function appendedToPositionsOnly(accounts: ReadonlyMap<string, LedgerAccount>, change: LedgerChange): string[] | undefined {
-  if (change.remove || change.replace || change.accounts) return undefined;
-  const added = [...(change.add ?? [])];
-  if ([...accounts.values()].some((a) => a.trackCash)) return undefined;
-  if (added.some((a) => !accounts.has(a.accountId))) return undefined;
-  const symbols = new Set<string>();
-  for (const a of added) {
-    if (a.symbol !== null && !ADDS_TO_POSITION.has(a.type)) symbols.add(a.symbol);
-  }
-  return [...symbols];
-}
-
 /**
  * The violations a change would introduce in the given accounts: the stored activities of
  * those accounts are replayed before and after the change, and only what is new counts, so
@@ -57,7 +35,7 @@ export async function violationsOfChange(
   const before = ledgerAccounts(accounts);
   const after = ledgerAccounts(accounts);
   for (const [id, a] of ledgerAccounts(change.accounts ?? [])) after.set(id, a);
-  const appended = appendedToPositionsOnly(before, change);
+  const appended = symbolsToReplay(before, change);
   if (appended && appended.length === 0) return { violations: [], accounts: after };
   const rows = appended ? await activitiesOfSymbols(db, userId, [...before.keys()], appended) : await activitiesOfAccounts(db, userId, [...before.keys()]);
   const stored: LedgerActivity[] = rows.map(activityFromRow);
