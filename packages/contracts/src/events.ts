@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEvents } from './events/auth.js';
+import { executionEvents } from './events/execution.js';
 import { transactionsEvents } from './events/transactions.js';
 import { valuationEvents } from './events/valuation.js';
 
@@ -12,6 +13,7 @@ export const eventCatalog = {
   ...authEvents,
   ...transactionsEvents,
   ...valuationEvents,
+  ...executionEvents,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

@@ -3,3 +3,4 @@ export * from './auth.js';
 export * from './transactions.js';
 export * from './valuation.js';
 export * from './computation.js';
+export * from './execution.js';

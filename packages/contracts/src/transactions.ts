@@ -185,7 +185,7 @@ export const updateActivityBody = z
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
-export const activitySource = z.enum(['MANUAL', 'IMPORT', 'TRANSFER']);
+export const activitySource = z.enum(['MANUAL', 'IMPORT', 'TRANSFER', 'EXECUTION']);
 
 export const activityDto = z.object({
   id: z.uuid(),

@@ -42,6 +42,21 @@ export function activitiesOfAccounts(db: Db, userId: string, accountIds: readonl
     .execute();
 }
 
+/** The activities of some accounts that touch some symbols, in replay order. */
+export function activitiesOfSymbols(db: Db, userId: string, accountIds: readonly string[], symbols: readonly string[]): Promise<ActivityRow[]> {
+  if (accountIds.length === 0 || symbols.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('activities')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('account_id', 'in', [...accountIds])
+    .where('symbol', 'in', [...symbols])
+    .orderBy('date')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
 export function activitiesOfImport(db: Db, userId: string, importId: string): Promise<ActivityRow[]> {
   return db.selectFrom('activities').selectAll().where('user_id', '=', userId).where('import_id', '=', importId).execute();
 }

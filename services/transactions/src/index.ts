@@ -5,6 +5,7 @@ import { activityRoutes } from './activities.routes.js';
 import { systemClock, type Clock } from './clock.js';
 import type { TransactionsDatabase } from './database.js';
 import type { TransactionsDeps } from './deps.js';
+import { executionConsumers } from './execution.consumer.js';
 import { exportRoutes } from './export.routes.js';
 import { deleteIdempotencyKeysBefore } from './idempotency.repository.js';
 import { importRoutes } from './imports.routes.js';
@@ -64,7 +65,7 @@ export function createTransactionsService(options: TransactionsOptions = {}): Se
       importRoutes(app, deps);
       exportRoutes(app, deps);
     },
-    consumers: (ctx) => userConsumers(depsOf(ctx)),
+    consumers: (ctx) => ({ ...userConsumers(depsOf(ctx)), ...executionConsumers(depsOf(ctx)) }),
     start(ctx) {
       const deps = depsOf(ctx);
       const timer = setInterval(() => {

@@ -2,9 +2,9 @@ import { AppError } from '@meridian/platform';
 import type { Kysely } from 'kysely';
 import { activityFromRow } from './activities.js';
 import type { Account } from './accounts.js';
-import { activitiesOfAccounts } from './activities.repository.js';
+import { activitiesOfAccounts, activitiesOfSymbols } from './activities.repository.js';
 import type { TransactionsDatabase } from './database.js';
-import { describeViolation, findViolations, newViolations, type LedgerAccount, type LedgerActivity, type Violation } from './ledger.js';
+import { describeViolation, findViolations, newViolations, symbolsToReplay, type LedgerAccount, type LedgerActivity, type Violation } from './ledger.js';
 
 export interface LedgerChange {
   /** Stored activities that go away. */
@@ -35,7 +35,10 @@ export async function violationsOfChange(
   const before = ledgerAccounts(accounts);
   const after = ledgerAccounts(accounts);
   for (const [id, a] of ledgerAccounts(change.accounts ?? [])) after.set(id, a);
-  const stored: LedgerActivity[] = (await activitiesOfAccounts(db, userId, [...before.keys()])).map(activityFromRow);
+  const appended = symbolsToReplay(before, change);
+  if (appended && appended.length === 0) return { violations: [], accounts: after };
+  const rows = appended ? await activitiesOfSymbols(db, userId, [...before.keys()], appended) : await activitiesOfAccounts(db, userId, [...before.keys()]);
+  const stored: LedgerActivity[] = rows.map(activityFromRow);
   const removed = new Set(change.remove ?? []);
   const replaced = new Map([...(change.replace ?? [])].map((a) => [a.id, a]));
   const next = stored

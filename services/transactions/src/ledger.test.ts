@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { balances, findViolations, newViolations, type LedgerAccount, type LedgerActivity } from './ledger.js';
+import { balances, findViolations, newViolations, symbolsToReplay, type LedgerAccount, type LedgerActivity } from './ledger.js';
 
 const broker: LedgerAccount = { id: 'acc', name: 'Broker', trackCash: false };
 const bank: LedgerAccount = { id: 'bank', name: 'Cash', trackCash: true };
@@ -109,5 +109,66 @@ describe('the ledger rules', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('finds the same new violations replaying only the appended symbols as replaying the whole account', () => {
+    const only = new Map([[broker.id, broker]]);
+    const activity = fc.record({
+      type: fc.constantFrom('BUY', 'SELL', 'SPLIT', 'TRANSFER_IN', 'TRANSFER_OUT', 'DIVIDEND', 'DEPOSIT', 'FEE'),
+      day: fc.integer({ min: 1, max: 20 }),
+      symbol: fc.constantFrom('AAPL', 'MSFT', 'VTI'),
+      quantity: fc.integer({ min: 1, max: 50 }),
+    });
+    const toActivity = (a: { type: string; day: number; symbol: string; quantity: number }): LedgerActivity => {
+      const date = `2024-03-${String(a.day).padStart(2, '0')}`;
+      switch (a.type) {
+        case 'DEPOSIT':
+        case 'FEE':
+          return act({ type: a.type, date, amount: String(a.quantity) });
+        case 'SPLIT':
+          return act({ type: 'SPLIT', date, symbol: a.symbol, ratio: a.quantity % 2 === 0 ? '2:1' : '1:3' });
+        case 'DIVIDEND':
+          return act({ type: 'DIVIDEND', date, symbol: a.symbol, amount: String(a.quantity) });
+        case 'BUY':
+        case 'TRANSFER_IN':
+          // Inflows larger than outflows, so most sells pass and a change can tip one over.
+          return act({ type: a.type, date, symbol: a.symbol, quantity: String(a.quantity * 4), unitPrice: '10' });
+        default:
+          return act({ type: a.type as 'SELL', date, symbol: a.symbol, quantity: String(a.quantity), unitPrice: '10' });
+      }
+    };
+    // The appended activity leans to the kinds that can take a position down.
+    const appended = fc.record({
+      type: fc.constantFrom('SELL', 'SPLIT', 'SPLIT', 'TRANSFER_OUT', 'BUY', 'DEPOSIT'),
+      day: fc.integer({ min: 1, max: 20 }),
+      symbol: fc.constantFrom('AAPL', 'MSFT', 'VTI'),
+      quantity: fc.integer({ min: 1, max: 50 }),
+    });
+    fc.assert(
+      fc.property(fc.array(activity, { maxLength: 40 }), appended, (history, next) => {
+        const stored = history.map(toActivity);
+        const added = toActivity(next);
+        const full = newViolations(findViolations(only, stored), findViolations(only, [...stored, added]));
+        const symbols = symbolsToReplay(only, { add: [added] });
+        expect(symbols).toBeDefined();
+        const subset = stored.filter((a) => a.symbol !== null && (symbols ?? []).includes(a.symbol));
+        const partial = symbols && symbols.length > 0 ? newViolations(findViolations(only, subset), findViolations(only, [...subset, added])) : [];
+        expect(partial).toEqual(full);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('replays whole accounts for edits, deletes, cash-tracking accounts and other accounts', () => {
+    const a = buy('2024-03-01', '1');
+    expect(symbolsToReplay(new Map([[broker.id, broker]]), { add: [a] })).toEqual([]);
+    expect(symbolsToReplay(new Map([[broker.id, broker]]), { add: [sell('2024-03-01', '1')] })).toEqual(['AAPL']);
+    // A reverse split takes a position down: a later sell that fitted may no longer fit.
+    const reverse = act({ type: 'SPLIT', date: '2024-03-03', symbol: 'AAPL', ratio: '1:3' });
+    expect(symbolsToReplay(new Map([[broker.id, broker]]), { add: [reverse] })).toEqual(['AAPL']);
+    expect(symbolsToReplay(new Map([[bank.id, bank]]), { add: [{ ...a, accountId: 'bank' }] })).toBeUndefined();
+    expect(symbolsToReplay(new Map([[broker.id, broker]]), { add: [a], remove: ['x'] })).toBeUndefined();
+    expect(symbolsToReplay(new Map([[broker.id, broker]]), { replace: [a] })).toBeUndefined();
+    expect(symbolsToReplay(new Map([[ira.id, ira]]), { add: [a] })).toBeUndefined();
   });
 });

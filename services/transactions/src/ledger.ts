@@ -247,3 +247,28 @@ export function describeViolation(v: Violation, accounts: ReadonlyMap<string, Le
   }
   return `the ${v.currency} cash of account "${name}" would be ${v.balance} at the end of ${v.date}; cash-tracking accounts cannot go negative (record the deposit first, or turn off trackCash)`;
 }
+
+const ADDS_TO_POSITION: ReadonlySet<ActivityType> = new Set(['BUY', 'TRANSFER_IN']);
+
+/**
+ * When a change only adds activities to accounts that do not track cash, only positions can
+ * break, and each symbol's position depends on that symbol's activities alone: the replay needs
+ * just the symbols that can go down (sells, transfers out, splits). An added buy or securities
+ * transfer in can only raise a position, so it needs no replay at all; this keeps booking a fill
+ * from costing a replay of the account's whole history. Answers the symbols to replay, or
+ * undefined when the whole accounts must be replayed.
+ */
+export function symbolsToReplay(
+  accounts: ReadonlyMap<string, LedgerAccount>,
+  change: { remove?: unknown; replace?: unknown; accounts?: unknown; add?: Iterable<LedgerActivity> },
+): string[] | undefined {
+  if (change.remove || change.replace || change.accounts) return undefined;
+  const added = [...(change.add ?? [])];
+  if ([...accounts.values()].some((a) => a.trackCash)) return undefined;
+  if (added.some((a) => !accounts.has(a.accountId))) return undefined;
+  const symbols = new Set<string>();
+  for (const a of added) {
+    if (a.symbol !== null && !ADDS_TO_POSITION.has(a.type)) symbols.add(a.symbol);
+  }
+  return [...symbols];
+}

@@ -23,6 +23,31 @@ export interface WriteResult {
   body: unknown;
 }
 
+/**
+ * Runs a user's write inside a transaction the caller opened (an event handler's, with its inbox
+ * row): locks the user's version row, runs `fn`, saves the version its events took.
+ */
+export async function runWriteIn(
+  deps: TransactionsDeps,
+  trx: Trx,
+  userId: string,
+  fn: (w: UserWrite) => Promise<void>,
+): Promise<number> {
+  const start = await lockUserVersion(trx, userId);
+  let version = start;
+  const w: UserWrite = {
+    userId,
+    now: deps.clock(),
+    nextVersion: () => ++version,
+    get version() {
+      return version;
+    },
+  };
+  await fn(w);
+  if (version !== start) await saveUserVersion(trx, userId, version);
+  return version;
+}
+
 /** A retry key and what it was sent with (see {@link idempotencyOf}). */
 export interface Idempotency {
   key: string;

@@ -31,7 +31,7 @@ const activityState = {
   ratio: z.string().nullable(),
   /** Both legs of a transfer between the user's own accounts carry the same id. */
   transferId: z.uuid().nullable(),
-  source: z.enum(['MANUAL', 'IMPORT', 'TRANSFER']),
+  source: z.enum(['MANUAL', 'IMPORT', 'TRANSFER', 'EXECUTION']),
   importId: z.uuid().nullable(),
 };
 

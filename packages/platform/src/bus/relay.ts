@@ -67,14 +67,10 @@ export function startRelay(options: RelayOptions): Relay {
   };
   const unsubscribe = options.outbox?.onEnqueued(signal);
 
-  let lockRows: Promise<boolean> | undefined;
-  const shouldLock = () =>
-    (lockRows ??=
-      options.lockRows !== undefined
-        ? Promise.resolve(options.lockRows)
-        : sql<{ version: string }>`select version() as version`
-            .execute(db)
-            .then((r) => !(r.rows[0]?.version ?? '').includes('PGlite')));
+  let pglite: Promise<boolean> | undefined;
+  const isPGlite = () =>
+    (pglite ??= sql<{ version: string }>`select version() as version`.execute(db).then((r) => (r.rows[0]?.version ?? '').includes('PGlite')));
+  const shouldLock = async () => options.lockRows ?? !(await isPGlite());
 
   async function publishBatch(): Promise<number> {
     if (await shouldLock()) {
@@ -93,6 +89,10 @@ export function startRelay(options: RelayOptions): Relay {
         return rows.length;
       });
     }
+    // One connection (PGlite): this read queues behind any transaction that signalled before
+    // it, so it sees their rows; those signals need no quick looks after it. (With a pool, a
+    // read can run before the signalling transaction commits, hence the quick looks.)
+    if (await isPGlite()) woken = false;
     const rows = await db.selectFrom('outbox').selectAll().orderBy('id').limit(batchSize).execute();
     if (rows.length === 0) return 0;
     await transport.publish(rows.map(toEvent));

@@ -1,0 +1,90 @@
+import type { OrderDto, OrderStatus, PlaceOrderBody } from '@meridian/contracts';
+import { Decimal } from '@meridian/finance';
+import { AppError } from '@meridian/platform';
+import type { FillRow, OrderRow, TransitionRow } from './database.js';
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['filled', 'canceled', 'expired', 'rejected', 'replaced'];
+
+export function isOpen(status: string): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
+/** Which status may follow which: a final status never changes again. */
+export function canMove(from: OrderStatus, to: OrderStatus): boolean {
+  if (from === to) return false;
+  if ((FINAL_STATUSES as readonly string[]).includes(from)) return false;
+  if (to === 'new') return false;
+  if (from === 'partially_filled' && to === 'accepted') return false;
+  return true;
+}
+
+interface Issue {
+  path: string;
+  message: string;
+}
+
+/** The rules between fields that a schema alone does not say; throws a 400 naming every problem. */
+export function checkOrderShape(body: Pick<PlaceOrderBody, 'type' | 'timeInForce' | 'quantity' | 'notional' | 'limitPrice' | 'stopPrice' | 'trailPercent' | 'trailPrice'>): void {
+  const issues: Issue[] = [];
+  const has = (v: string | undefined | null) => v !== undefined && v !== null;
+  if (has(body.quantity) === has(body.notional)) issues.push({ path: 'quantity', message: 'give exactly one of quantity or notional' });
+  if (has(body.notional) && (body.type !== 'market' || body.timeInForce !== 'day')) issues.push({ path: 'notional', message: 'a notional order must be a market order with timeInForce "day"' });
+  const needsLimit = body.type === 'limit' || body.type === 'stop_limit';
+  const needsStop = body.type === 'stop' || body.type === 'stop_limit';
+  if (needsLimit && !has(body.limitPrice)) issues.push({ path: 'limitPrice', message: `a ${body.type} order needs limitPrice` });
+  if (!needsLimit && has(body.limitPrice)) issues.push({ path: 'limitPrice', message: `a ${body.type} order takes no limitPrice` });
+  if (needsStop && !has(body.stopPrice)) issues.push({ path: 'stopPrice', message: `a ${body.type} order needs stopPrice` });
+  if (!needsStop && has(body.stopPrice)) issues.push({ path: 'stopPrice', message: `a ${body.type} order takes no stopPrice` });
+  if (body.type === 'trailing_stop') {
+    if (has(body.trailPercent) === has(body.trailPrice)) issues.push({ path: 'trailPercent', message: 'a trailing_stop order needs exactly one of trailPercent or trailPrice' });
+    if (has(body.trailPercent) && Decimal.from(body.trailPercent ?? '0').gte('100')) issues.push({ path: 'trailPercent', message: 'must be below 100' });
+  } else if (has(body.trailPercent) || has(body.trailPrice)) {
+    issues.push({ path: 'trailPercent', message: 'only a trailing_stop order trails' });
+  }
+  if ((body.timeInForce === 'ioc' || body.timeInForce === 'fok') && body.type !== 'market' && body.type !== 'limit') {
+    issues.push({ path: 'timeInForce', message: `${body.timeInForce} is for market and limit orders` });
+  }
+  const first = issues[0];
+  if (first) throw new AppError('validation_failed', `${first.path}: ${first.message}`, { details: { issues } });
+}
+
+const dec = (v: string | null) => (v === null ? null : Decimal.from(v).toString());
+
+export function toOrderDto(row: OrderRow, transitions: readonly TransitionRow[], fills: readonly FillRow[]): OrderDto {
+  return {
+    id: row.id,
+    clientOrderId: row.client_order_id,
+    accountId: row.account_id,
+    broker: row.broker,
+    brokerOrderId: row.broker_order_id,
+    symbol: row.symbol,
+    side: row.side as OrderDto['side'],
+    type: row.type as OrderDto['type'],
+    timeInForce: row.time_in_force as OrderDto['timeInForce'],
+    quantity: dec(row.quantity),
+    notional: dec(row.notional),
+    limitPrice: dec(row.limit_price),
+    stopPrice: dec(row.stop_price),
+    trailPercent: dec(row.trail_percent),
+    trailPrice: dec(row.trail_price),
+    status: row.status as OrderStatus,
+    filledQuantity: Decimal.from(row.filled_quantity).toString(),
+    averagePrice: dec(row.average_price),
+    commission: Decimal.from(row.commission).toString(),
+    currency: row.currency,
+    rejectReason: row.reject_reason,
+    replaces: row.replaces,
+    replacedBy: row.replaced_by,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    transitions: transitions.map((t) => ({ status: t.status as OrderStatus, at: new Date(t.at).toISOString(), reason: t.reason })),
+    fills: fills.map((f) => ({
+      id: f.id,
+      quantity: Decimal.from(f.quantity).toString(),
+      price: Decimal.from(f.price).toString(),
+      commission: Decimal.from(f.commission).toString(),
+      filledAt: new Date(f.filled_at).toISOString(),
+    })),
+  };
+}
