@@ -76,6 +76,9 @@ describe('the distributed mode (one process per service)', () => {
     const common = {
       DATABASE_URL: databaseUrl,
       AMQP_URL: required('TEST_AMQP_URL'),
+      // Names of its own on the shared broker: other suites running meanwhile never see these events.
+      MERIDIAN_AMQP_EXCHANGE: `test.distributed.${process.pid}`,
+      MERIDIAN_AMQP_QUEUE_PREFIX: `test-distributed-${process.pid}`,
       REDIS_URL: required('TEST_REDIS_URL'),
       // Every instance of a service shares one master key, as operators configure it.
       MERIDIAN_MASTER_KEY: randomBytes(32).toString('base64'),

@@ -46,7 +46,7 @@ export async function startOne(
   if (!config.REDIS_URL) logger.warn('REDIS_URL not set: cache and rate limits stay in this process');
 
   const database = await openDatabase({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
-  const transport = await createRabbitTransport({ url: config.AMQP_URL!, logger });
+  const transport = await createRabbitTransport({ url: config.AMQP_URL!, logger, exchange: config.MERIDIAN_AMQP_EXCHANGE, queuePrefix: config.MERIDIAN_AMQP_QUEUE_PREFIX });
   const cache = createStore(config.REDIS_URL);
   const svc = await runService(def, { database, transport, cache, env, logger });
   return {

@@ -43,6 +43,9 @@ describe('the execution service killed between sending an order and recording th
     env = {
       DATABASE_URL: databaseUrl,
       AMQP_URL: requiredEnv('TEST_AMQP_URL'),
+      // Names of its own on the shared broker: other suites running meanwhile never see these events.
+      MERIDIAN_AMQP_EXCHANGE: `test.crash.${process.pid}`,
+      MERIDIAN_AMQP_QUEUE_PREFIX: `test-crash-${process.pid}`,
       REDIS_URL: requiredEnv('TEST_REDIS_URL'),
       MERIDIAN_MASTER_KEY: randomBytes(32).toString('base64'),
       MERIDIAN_DATA_DIR: dataDir,

@@ -50,6 +50,9 @@ export const platformConfigSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   AMQP_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  /** Names on the broker, so that several deployments (or test runs) can share one RabbitMQ. */
+  MERIDIAN_AMQP_EXCHANGE: z.string().regex(/^[\w.-]{1,200}$/).default('meridian.events'),
+  MERIDIAN_AMQP_QUEUE_PREFIX: z.string().regex(/^[\w.-]{1,100}$/).default('meridian'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   MERIDIAN_PUBLIC_URL: z.url().optional(),
   MERIDIAN_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
