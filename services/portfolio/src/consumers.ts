@@ -59,6 +59,11 @@ export function portfolioConsumers(deps: PortfolioDeps): EventHandlers {
       engine.pricesChanged(deps.market.applyPrices(event.data.prices, event.data.ownerId));
       deps.peers.prices(event.data.prices, event.data.ownerId);
     },
+    'valuation.fx.updated': async (event) => {
+      const { base, quote, rates } = event.data;
+      if (deps.market.applyFx(base, quote, rates)) engine.fxChanged(base, quote);
+      deps.peers.fx(base, quote, rates);
+    },
     'auth.user.deleted': async (event, trx) => {
       const rows = await eraseUser(db(trx), event.data.userId);
       engine.forget(event.data.userId);

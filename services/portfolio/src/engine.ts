@@ -413,6 +413,14 @@ export class PortfolioEngine {
     }
   }
 
+  /** Rates of `currency` in `baseCurrency` changed: rebuild the held views that convert with them. */
+  fxChanged(currency: string, baseCurrency: string): void {
+    for (const view of this.views.values()) {
+      if (view.baseCurrency !== baseCurrency) continue;
+      if (view.portfolio.fx.has(currency) || [...view.accounts.values()].some((a) => a.currency === currency)) this.scheduleRebuild(view.userId, 'prices');
+    }
+  }
+
   private scheduleRebuild(userId: string, reason: UpdateReason): void {
     if (this.rebuilds.has(userId)) return;
     const timer = setTimeout(() => {

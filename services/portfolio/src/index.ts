@@ -40,6 +40,7 @@ export function createPortfolioService(options: PortfolioOptions = {}): ServiceD
       const peers: Peers = {
         changed: (userId, version) => connected?.changed(userId, version),
         prices: (prices, ownerId) => connected?.prices(prices, ownerId),
+        fx: (base, quote, rates) => connected?.fx(base, quote, rates),
         close: async () => connected?.close(),
       };
       deps = {

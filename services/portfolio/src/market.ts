@@ -232,6 +232,20 @@ export class MarketCache {
     return this.prices.get(this.priceKey(userId, symbol))?.rows ?? [];
   }
 
+  /**
+   * Rates from a `valuation.fx.updated` event (`rate`: units of `quote` per `base`). Answers
+   * whether a series held here changed (one nobody has asked for is fetched whole when needed).
+   */
+  applyFx(base: string, quote: string, rates: readonly { date: string; rate: string; simulated: boolean }[]): boolean {
+    const key = `${base}>${quote}`;
+    const track = this.fx.get(key);
+    if (!track) return false;
+    const fetchedAt = track.fetchedAt;
+    this.merge(this.fx, key, rates.map((r) => [r.date, r.rate] as const), track.from, rates.some((r) => r.simulated));
+    this.fx.get(key)!.fetchedAt = fetchedAt;
+    return true;
+  }
+
   /** Market data for one user's portfolio (series parsed once and shared). */
   marketFor(userId: string, symbols: Iterable<string>, currencies: Iterable<string>, baseCurrency: string): MarketData {
     const prices = new Map<string, Series>();

@@ -7,12 +7,16 @@ const CHANNEL = 'portfolio:changes';
 
 type Message =
   | { from: string; kind: 'user'; userId: string; version: number }
-  | { from: string; kind: 'prices'; prices: PricePoint[]; ownerId?: string };
+  | { from: string; kind: 'prices'; prices: PricePoint[]; ownerId?: string }
+  | { from: string; kind: 'fx'; base: string; quote: string; rates: FxRate[] };
+
+type FxRate = { date: string; rate: string; source: string; simulated: boolean };
 
 /** Telling the other instances of the portfolio service what this one consumed. */
 export interface Peers {
   changed(userId: string, version: number): void;
   prices(prices: PricePoint[], ownerId: string | undefined): void;
+  fx(base: string, quote: string, rates: FxRate[]): void;
   close(): Promise<void>;
 }
 
@@ -39,13 +43,16 @@ export async function connectPeers(store: KeyValueStore, engine: PortfolioEngine
     if (message.from === self) return;
     if (message.kind === 'user') {
       engine.remoteChange(message.userId, message.version).catch((err: unknown) => logger.warn({ err }, 'could not apply a peer’s change'));
-    } else {
+    } else if (message.kind === 'prices') {
       engine.pricesChanged(market.applyPrices(message.prices, message.ownerId));
+    } else if (market.applyFx(message.base, message.quote, message.rates)) {
+      engine.fxChanged(message.base, message.quote);
     }
   });
   return {
     changed: (userId, version) => send({ from: self, kind: 'user', userId, version }),
     prices: (prices, ownerId) => send({ from: self, kind: 'prices', prices, ...(ownerId ? { ownerId } : {}) }),
+    fx: (base, quote, rates) => send({ from: self, kind: 'fx', base, quote, rates }),
     close: stop,
   };
 }

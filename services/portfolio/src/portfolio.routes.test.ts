@@ -1,3 +1,4 @@
+import { uuidv7 } from '@meridian/platform';
 import { testDatabases } from '@meridian/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysAgo, startPortfolio, type PortfolioHarness } from './test/harness.js';
@@ -219,6 +220,35 @@ describe.each(testDatabases())('the portfolio service (%s)', (kind) => {
       expect(priced.status).toBe(200);
       const repriced = await live.next((m) => m.reason === 'prices' && m.summary.netWorth === '1120.00');
       expect(repriced.version).toBe(version);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('revalues foreign cash when new FX rates are announced', async () => {
+    const eve = await h.user(`eve-${kind}@example.com`);
+    await write('/accounts', { name: 'Main', currency: 'USD', type: 'BANK', trackCash: true }, eve.token);
+    const euros = await write('/accounts', { name: 'Euro', currency: 'EUR', type: 'BANK', trackCash: true }, eve.token);
+    await write('/activities', { accountId: euros.id, type: 'DEPOSIT', date: daysAgo(3), amount: '100', currency: 'EUR' }, eve.token);
+    const before = await h.call('portfolio', 'GET', `/summary?minVersion=${lastVersion}`, { token: eve.token });
+    expect(before.json().baseCurrency).toBe('USD');
+    const live = await h.live(eve.token);
+    try {
+      await live.next((m) => m.type === 'snapshot');
+      // As valuation announces rates it stored (units of USD per one EUR).
+      await h.transport.publish([
+        {
+          specversion: '1.0',
+          id: uuidv7(),
+          source: 'meridian/valuation',
+          type: 'valuation.fx.updated',
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          data: { base: 'EUR', quote: 'USD', rates: [{ date: daysAgo(1), rate: '2', source: 'SIMULATED', simulated: true }, { date: daysAgo(0), rate: '2', source: 'SIMULATED', simulated: true }] },
+        },
+      ]);
+      const update = await live.next((m) => m.reason === 'prices' && m.summary.netWorth === '200.00');
+      expect(update.summary.cash).toEqual([{ currency: 'EUR', amount: '100', value: '200.00' }]);
     } finally {
       live.close();
     }

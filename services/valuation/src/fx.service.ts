@@ -7,6 +7,8 @@ import { latestEnterableDay } from './prices.service.js';
 import type { CleanBar, Provenance } from './providers/chain.js';
 
 const CHECKED_TTL_MS = 3_600_000;
+/** Rates per `valuation.fx.updated` event: consumers get bounded messages. */
+const FX_RATES_PER_EVENT = 500;
 
 async function storeRates(deps: ValuationDeps, base: string, quote: string, rates: Array<CleanBar & Provenance>, pair?: { historyFrom: Day }) {
   const now = deps.clock();
@@ -16,6 +18,11 @@ async function storeRates(deps: ValuationDeps, base: string, quote: string, rate
       rates.map((r) => ({ base, quote, date: r.date, rate: r.close, source: r.source, simulated: r.simulated, updated_at: now })),
     );
     if (pair) await upsertFxPair(trx, { base, quote, history_from: pair.historyFrom, tracked_at: now });
+    // Announced with the rates they describe: the event exists if and only if the rates do.
+    for (let i = 0; i < rates.length; i += FX_RATES_PER_EVENT) {
+      const batch = rates.slice(i, i + FX_RATES_PER_EVENT).map((r) => ({ date: r.date, rate: r.close, source: r.source, simulated: r.simulated }));
+      await deps.outbox.enqueue(trx, 'valuation.fx.updated', { base, quote, rates: batch });
+    }
   });
 }
 

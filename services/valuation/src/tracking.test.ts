@@ -134,6 +134,10 @@ describe('tracking symbols on the simulated market', () => {
     expect(series.json()).toMatchObject({ base: 'EUR', quote: 'USD', from: '2026-01-01', to: '2026-01-09', simulated: true });
     // Weekdays except New Year's Day; the 9th is still trading.
     expect(series.json().rates.map((r: { date: string }) => r.date)).toEqual(['2026-01-02', '2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08']);
+    // The stored rates are announced, so read models revalue without asking.
+    await eventually(() => h.fxEvents.some((e) => e.data.base === 'EUR' && e.data.quote === 'USD'));
+    const announced = h.fxEvents.filter((e) => e.data.base === 'EUR' && e.data.quote === 'USD').flatMap((e) => e.data.rates);
+    expect(announced.map((r) => [r.date, r.rate])).toEqual(series.json().rates.map((r: { date: string; rate: string }) => [r.date, r.rate]));
     const latest = await get('/fx/latest?base=EUR&quote=USD,GBP');
     expect(latest.json()).toMatchObject({ base: 'EUR', missing: [], simulated: true });
     expect(latest.json().rates).toEqual([

@@ -44,4 +44,13 @@ export const valuationEvents = {
     ownerId: z.uuid().optional(),
     prices: z.array(pricePoint).min(1).max(1000),
   }),
+  /** Reference rates stored or replaced (`rate`: units of `quote` per one `base`), in the transaction that stored them. */
+  'valuation.fx.updated': z.object({
+    base: z.string().length(3),
+    quote: z.string().length(3),
+    rates: z
+      .array(z.object({ date: calendarDate, rate: decimalString, source: priceSource, simulated: z.boolean() }))
+      .min(1)
+      .max(1000),
+  }),
 } as const;

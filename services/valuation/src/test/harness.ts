@@ -44,6 +44,8 @@ export interface ValuationHarness {
   transport: Transport;
   /** Events as a consumer received them. */
   events: CloudEvent<'valuation.prices.updated'>[];
+  /** `valuation.fx.updated` events as a consumer received them. */
+  fxEvents: CloudEvent<'valuation.fx.updated'>[];
   user(email: string): Promise<{ userId: string; token: string }>;
   call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, options?: { token?: string; body?: unknown; rawBody?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -63,11 +65,14 @@ export async function startValuation(
   const logger = testLogger();
   const transport = await createMemoryTransport({ database, logger, retryBaseMs: 10, retryMaxMs: 50 });
   const events: CloudEvent<'valuation.prices.updated'>[] = [];
+  const fxEvents: CloudEvent<'valuation.fx.updated'>[] = [];
   const observer = await transport.consume(
     'valuation-test-observer',
-    ['valuation.prices.updated'],
+    ['valuation.prices.updated', 'valuation.fx.updated'],
     async (raw) => {
-      events.push(raw as CloudEvent<'valuation.prices.updated'>);
+      const event = raw as CloudEvent;
+      if (event.type === 'valuation.fx.updated') fxEvents.push(event as CloudEvent<'valuation.fx.updated'>);
+      else events.push(event as CloudEvent<'valuation.prices.updated'>);
     },
     { maxAttempts: 1 },
   );
@@ -116,6 +121,7 @@ export async function startValuation(
     db: database.forSchema<ValuationDatabase>('valuation'),
     transport,
     events,
+    fxEvents,
     call,
     async user(email) {
       const { userId, token } = await signUpTestUser(auth, email);
