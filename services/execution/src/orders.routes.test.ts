@@ -57,12 +57,10 @@ describe.each(testDatabases())('orders on the paper broker on %s', (kind: TestDa
   it('previews an order with the real risk checks and a cost estimate, placing nothing', async () => {
     const t = await newTrader(h, 'previewer');
     await fund(t, '1000');
-    const price = Number((await call(h.valuation, 'GET', '/quotes?symbols=AAPL', t.token)).json().quotes[0]?.price ?? 0);
     const small = await t.exec('POST', '/orders/preview', { accountId: t.accountId, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', quantity: '1' });
     expect(small.status).toBe(200);
     const ok = small.json();
     expect(ok).toMatchObject({ approved: true, reasons: [], currency: 'USD', estimatedQuantity: '1', buyingPower: '1000' });
-    if (price > 0) expect(Number(ok.quote)).toBe(price);
     expect(Number(ok.grossAmount)).toBeCloseTo(Number(ok.quote), 2);
     expect(Number(ok.estimatedTotal)).toBeCloseTo(Number(ok.grossAmount) + Number(ok.estimatedCommission), 2);
 
