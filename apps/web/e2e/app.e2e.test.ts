@@ -19,6 +19,7 @@ const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.m
 const logger = createLogger({ name: 'e2e', level: 'silent' });
 const env = { ...process.env, LOG_LEVEL: 'silent', MERIDIAN_AUTH_ARGON2_MEMORY_KIB: '64', MERIDIAN_AUTH_ARGON2_ITERATIONS: '1' };
 const usd = (v: string | number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(v as number);
+const signedUsd = (v: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', signDisplay: 'exceptZero' }).format(v as unknown as number);
 /** Waits for the page to catch up; generous, since the whole suite may share two cores with this test. */
 const eventually = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -178,6 +179,69 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Project', exact: true }).click();
     await eventually(() => page.locator('[data-testid="fan-chart"] svg path').count()).toBeGreaterThan(4);
     await eventually(() => page.getByText(/Median after 20 years/).isVisible()).toBe(true);
+  });
+
+  it('funds the account, buys and sells BTC-USD on the trade page, and the holdings follow live', async () => {
+    // The holdings page stays open in a second tab: the position appears there without a reload.
+    const holdings = await context.newPage();
+    holdings.setDefaultTimeout(20_000);
+    await holdings.goto('/holdings');
+    await holdings.getByTestId('holding-row').first().waitFor();
+    const btcRow = holdings.getByTestId('holding-row').filter({ hasText: 'BTC-USD' });
+    expect(await btcRow.count()).toBe(0);
+
+    await page.getByRole('link', { name: 'Trade' }).click();
+    await page.waitForURL(/\/trade$/);
+    const transfer = page.getByRole('form', { name: 'Bank transfer' });
+    // The API's 400 shows next to the amount.
+    await transfer.getByLabel(/^Amount/).fill('0');
+    await transfer.getByRole('button', { name: 'Deposit' }).click();
+    await eventually(() => transfer.getByLabel(/^Amount/).getAttribute('aria-invalid')).toBe('true');
+    expect(await transfer.getByRole('alert').textContent()).toMatch(/greater than zero/);
+    await transfer.getByLabel(/^Amount/).fill('250000');
+    await transfer.getByRole('button', { name: 'Deposit' }).click();
+    await eventually(() => transfer.getByTestId('transfer-done').textContent()).toBe('Deposit of $250,000.00 completed.');
+
+    const ticket = page.getByRole('form', { name: 'Order ticket' });
+    const trade = async (side: 'Buy' | 'Sell') => {
+      await ticket.getByText(side, { exact: true }).click();
+      await ticket.getByLabel('Symbol').fill('BTC-USD');
+      await ticket.getByLabel('Quantity').fill('0.01');
+      await ticket.getByRole('button', { name: 'Review order' }).click();
+      await eventually(() => ticket.getByTestId('risk-result').textContent()).toMatch(/Passes the pre-trade risk checks/);
+      expect(await ticket.getByTestId('estimated-total').textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
+      await ticket.getByRole('button', { name: `Confirm ${side.toLowerCase()}` }).click();
+      await eventually(() => page.getByTestId('order-placed').textContent()).toMatch(new RegExp(`^Order ${side.toLowerCase()} 0.01 BTC-USD: filled`));
+    };
+    await trade('Buy');
+    await eventually(() => btcRow.count()).toBe(1);
+    expect(await btcRow.textContent()).toContain('0.01 ×');
+
+    await trade('Sell');
+    let realized = '0';
+    await eventually(async () => {
+      const list = await apiGet<{ holdings: Array<{ symbol: string; realizedGain: string }> }>('/portfolio/holdings');
+      realized = list.holdings.find((h) => h.symbol === 'BTC-USD')?.realizedGain ?? '0';
+      return Number(realized);
+    }).not.toBe(0);
+    await eventually(() => btcRow.getByTestId('holding-realized').textContent()).toBe(signedUsd(realized));
+    await holdings.close();
+
+    // The blotter lists both fills; the order page shows the transitions and a verified audit chain.
+    await eventually(() => page.locator('[data-testid="order-row"][data-status="filled"]').count()).toBe(2);
+    await page.getByLabel('Show').selectOption('open');
+    await eventually(() => page.getByText('No open orders').isVisible()).toBe(true);
+    await page.getByLabel('Show').selectOption('all');
+    mkdirSync(screenshots, { recursive: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(screenshots, 'trade-desktop-light.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'trade-desktop-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: null });
+    await page.getByRole('link', { name: /^Sell 0.01 BTC-USD/ }).click();
+    await eventually(() => page.getByTestId('order-status').textContent()).toBe('filled');
+    expect(await page.getByRole('list', { name: 'Transitions' }).textContent()).toMatch(/new.*accepted.*filled/);
+    await eventually(() => page.getByTestId('audit-verify').textContent()).toMatch(/^✓ Chain verified/);
   });
 
   it('signs out and no longer shows anything of the account', async () => {

@@ -18,6 +18,8 @@ const pages = {
   accounts: lazy(() => import('./pages/Accounts')),
   performance: lazy(() => import('./pages/Performance')),
   planning: lazy(() => import('./pages/Planning')),
+  trade: lazy(() => import('./pages/Trade')),
+  order: lazy(() => import('./pages/Order')),
   settings: lazy(() => import('./pages/Settings')),
   signIn: lazy(() => import('./pages/SignIn')),
   signUp: lazy(() => import('./pages/SignUp')),
@@ -32,6 +34,8 @@ const routes: Array<[string, Page, string]> = [
   ['/accounts', pages.accounts, 'Accounts'],
   ['/performance', pages.performance, 'Performance'],
   ['/planning', pages.planning, 'Planning'],
+  ['/trade', pages.trade, 'Trade'],
+  ['/trade/orders/:id', pages.order, 'Order'],
   ['/settings', pages.settings, 'Settings'],
 ];
 

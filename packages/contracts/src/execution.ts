@@ -214,3 +214,26 @@ export const auditEntryDto = z.object({
   prevHash: z.string(),
   hash: z.string(),
 });
+
+/** `POST /orders/preview`: what placing the order would answer, and what it would cost; nothing is placed. */
+export const orderPreviewDto = z.object({
+  approved: z.boolean(),
+  /** Every failed pre-trade check (empty when approved). */
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  quote: z.string(),
+  quoteCurrency: z.string(),
+  /** The account's currency, in which the amounts below are. */
+  currency: z.string(),
+  /** The quantity, or for a notional order the quantity the notional buys at the quote. */
+  estimatedQuantity: z.string().nullable(),
+  estimatedPrice: z.string(),
+  /** Quote × quantity (or the notional). */
+  grossAmount: z.string(),
+  estimatedCommission: z.string(),
+  /** A buy's gross plus commission; a sell's gross minus commission. */
+  estimatedTotal: z.string(),
+  buyingPower: z.string(),
+});
+export type OrderPreviewDto = z.infer<typeof orderPreviewDto>;
+export type AuditVerifyDto = z.infer<typeof auditVerifyDto>;
+export type AuditEntryDto = z.infer<typeof auditEntryDto>;

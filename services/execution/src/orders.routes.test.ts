@@ -54,6 +54,29 @@ describe.each(testDatabases())('orders on the paper broker on %s', (kind: TestDa
     expect((await activities(t)).filter((a) => a.type === 'BUY')).toHaveLength(1);
   });
 
+  it('previews an order with the real risk checks and a cost estimate, placing nothing', async () => {
+    const t = await newTrader(h, 'previewer');
+    await fund(t, '1000');
+    const small = await t.exec('POST', '/orders/preview', { accountId: t.accountId, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', quantity: '1' });
+    expect(small.status).toBe(200);
+    const ok = small.json();
+    expect(ok).toMatchObject({ approved: true, reasons: [], currency: 'USD', estimatedQuantity: '1', buyingPower: '1000' });
+    expect(Number(ok.grossAmount)).toBeCloseTo(Number(ok.quote), 2);
+    expect(Number(ok.estimatedTotal)).toBeCloseTo(Number(ok.grossAmount) + Number(ok.estimatedCommission), 2);
+
+    const big = await t.exec('POST', '/orders/preview', { accountId: t.accountId, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', quantity: '100000' });
+    expect(big.status).toBe(200);
+    expect(big.json().approved).toBe(false);
+    expect(big.json().reasons.map((r: { code: string }) => r.code)).toEqual(expect.arrayContaining(['buying_power', 'max_order_notional']));
+    const sell = (await t.exec('POST', '/orders/preview', { accountId: t.accountId, symbol: 'AAPL', side: 'sell', type: 'market', timeInForce: 'day', quantity: '1' })).json();
+    expect(sell.reasons.map((r: { code: string }) => r.code)).toEqual(['insufficient_position']);
+    const invalid = await t.exec('POST', '/orders/preview', { accountId: t.accountId, symbol: 'AAPL', side: 'buy', type: 'limit', timeInForce: 'day', quantity: '1' });
+    expect(invalid.status).toBe(400);
+
+    expect((await t.exec('GET', `/orders?accountId=${t.accountId}`)).json().items).toEqual([]);
+    expect((await t.exec('GET', `/accounts/${t.accountId}/audit`)).json().items.filter((e: { kind: string }) => e.kind !== 'transfer')).toEqual([]);
+  });
+
   it('works a limit order until a price update crosses it, then cancels nothing that filled', async () => {
     const t = await newTrader(h, 'limit');
     await fund(t);

@@ -7,7 +7,7 @@ import { requireAccount, type LinkedAccount } from './accounts.service.js';
 import { appendAudit, type AuditRecord } from './audit.repository.js';
 import { canonicalJson } from './audit.js';
 import { brokerFor, paperFillSettings } from './brokers/index.js';
-import { estimatedCost } from './brokers/paper/matching.js';
+import { commissionFor, estimatedCost } from './brokers/paper/matching.js';
 import { BrokerRejection, type BrokerAdapter, type BrokerOrderRequest, type BrokerOrderState } from './brokers/types.js';
 import type { ExecutionDatabase, OrderRow } from './database.js';
 import type { ExecutionDeps } from './deps.js';
@@ -189,6 +189,122 @@ export interface Placed {
   replayed: boolean;
 }
 
+type Quote = Awaited<ReturnType<ExecutionDeps['market']['quote']>>;
+
+function workingOrder(body: PlaceOrderBody) {
+  return {
+    side: body.side,
+    type: body.type,
+    quantity: Decimal.maybe(body.quantity),
+    notional: Decimal.maybe(body.notional),
+    limitPrice: Decimal.maybe(body.limitPrice),
+    stopPrice: Decimal.maybe(body.stopPrice),
+    trailPercent: Decimal.maybe(body.trailPercent),
+    trailPrice: Decimal.maybe(body.trailPrice),
+    watermark: null,
+    triggered: false,
+  };
+}
+
+/** What an order is worth for the risk checks: a buy at the worst price it may fill at, with commission. */
+function orderNotional(deps: ExecutionDeps, body: PlaceOrderBody, quote: string): { work: ReturnType<typeof workingOrder>; notional: Decimal } {
+  const work = workingOrder(body);
+  const quotePrice = Decimal.from(quote);
+  const notional = body.side === 'buy' ? estimatedCost(work, quotePrice, paperFillSettings(deps)) : (work.notional ?? (work.quantity ?? Decimal.ZERO).mul(quotePrice));
+  return { work, notional };
+}
+
+interface RiskContext {
+  body: PlaceOrderBody;
+  account: LinkedAccount;
+  broker: BrokerAdapter;
+  remoteAccount: Awaited<ReturnType<BrokerAdapter['account']>> | undefined;
+  work: ReturnType<typeof workingOrder>;
+  notional: Decimal;
+  quote: Quote;
+  usedToday: string;
+}
+
+/** Runs the pre-trade risk checks for an order: the same for placing and for a preview. */
+async function decideRisk(deps: ExecutionDeps, db: Db, userId: string, ctx: RiskContext) {
+  const { body, account, broker, work } = ctx;
+  const limits = await getRiskSettings(db, deps.settings, userId);
+  const brokerAccount = ctx.remoteAccount ?? (await broker.local?.account(db));
+  if (!brokerAccount) throw new Error(`broker ${broker.name} answered no account`);
+  const position = brokerAccount.positions.find((p) => p.symbol === body.symbol);
+  const decision = checkRisk(
+    {
+      symbol: body.symbol,
+      side: body.side,
+      type: body.type,
+      quantity: work.quantity,
+      limitPrice: work.limitPrice,
+      stopPrice: work.stopPrice,
+      notional: ctx.notional,
+      quote: Decimal.from(ctx.quote.price),
+      quoteCurrency: ctx.quote.currency,
+      accountCurrency: account.currency,
+      live: broker.environment === 'live',
+      usedToday: Decimal.from(ctx.usedToday),
+      buyingPower: Decimal.from(brokerAccount.buyingPower),
+      equity: Decimal.from(brokerAccount.equity),
+      position: Decimal.from(position?.quantity ?? '0'),
+      positionValue: Decimal.from(position?.marketValue ?? '0'),
+    },
+    limits,
+  );
+  return { decision, brokerAccount };
+}
+
+export interface OrderPreview {
+  approved: boolean;
+  reasons: RiskDecision['reasons'];
+  quote: string;
+  quoteCurrency: string;
+  currency: string;
+  estimatedQuantity: string | null;
+  estimatedPrice: string;
+  grossAmount: string;
+  estimatedCommission: string;
+  estimatedTotal: string;
+  buyingPower: string;
+}
+
+/**
+ * What placing this order would answer, without placing it: the same validation, account
+ * check, quote and pre-trade risk checks as `placeOrder`, and a cost estimate (price × quantity
+ * + commission). Nothing is recorded.
+ */
+export async function previewOrder(deps: ExecutionDeps, userId: string, token: string, body: PlaceOrderBody): Promise<OrderPreview> {
+  checkOrderShape(body);
+  const account = await requireAccount(deps, userId, token, body.accountId);
+  const broker = await brokerFor(deps, account);
+  const quote = await deps.market.quote(token, body.symbol);
+  const remoteAccount = broker.local ? undefined : await broker.account();
+  const day = deps.clock().toISOString().slice(0, 10);
+  const usage = await deps.db.selectFrom('daily_usage').select('notional').where('user_id', '=', userId).where('day', '=', day).executeTakeFirst();
+  const { work, notional } = orderNotional(deps, body, quote.price);
+  const { decision, brokerAccount } = await decideRisk(deps, deps.db, userId, { body, account, broker, remoteAccount, work, notional, quote, usedToday: usage?.notional ?? '0' });
+  const fees = paperFillSettings(deps);
+  const price = Decimal.from(quote.price);
+  const gross = work.notional ?? (work.quantity ?? Decimal.ZERO).mul(price);
+  const commission = commissionFor(gross, fees);
+  const total = body.side === 'buy' ? gross.add(commission) : gross.sub(commission);
+  return {
+    approved: decision.approved,
+    reasons: decision.reasons,
+    quote: quote.price,
+    quoteCurrency: quote.currency,
+    currency: account.currency,
+    estimatedQuantity: work.quantity ? work.quantity.toString() : price.isPositive() ? gross.div(price, 9).toString() : null,
+    estimatedPrice: price.toString(),
+    grossAmount: gross.toFixed(2),
+    estimatedCommission: commission.toFixed(2),
+    estimatedTotal: total.toFixed(2),
+    buyingPower: brokerAccount.buyingPower,
+  };
+}
+
 /**
  * Places an order: validates it, checks the account is the caller's, runs the pre-trade risk
  * checks against a fresh quote and the broker's buying power, records the intent, the decision
@@ -215,22 +331,7 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
   const remoteAccount = broker.local ? undefined : await broker.account();
   const now = deps.clock();
   const day = now.toISOString().slice(0, 10);
-  const quotePrice = Decimal.from(quote.price);
-  const quantity = Decimal.maybe(body.quantity);
-  const work = {
-    side: body.side,
-    type: body.type,
-    quantity,
-    notional: Decimal.maybe(body.notional),
-    limitPrice: Decimal.maybe(body.limitPrice),
-    stopPrice: Decimal.maybe(body.stopPrice),
-    trailPercent: Decimal.maybe(body.trailPercent),
-    trailPrice: Decimal.maybe(body.trailPrice),
-    watermark: null,
-    triggered: false,
-  };
-  const fees = paperFillSettings(deps);
-  const notional = body.side === 'buy' ? estimatedCost(work, quotePrice, fees) : (work.notional ?? (quantity ?? Decimal.ZERO).mul(quotePrice));
+  const { work, notional } = orderNotional(deps, body, quote.price);
   const orderId = uuidv7();
   const market = { price: quote.price, calendar: quote.calendar };
 
@@ -246,31 +347,8 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
         .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ day: eb.ref('excluded.day') })))
         .returning('notional')
         .executeTakeFirstOrThrow();
-      const limits = await getRiskSettings(trx, deps.settings, userId);
-      const brokerAccount = remoteAccount ?? (await broker.local?.account(trx));
-      if (!brokerAccount) throw new Error(`broker ${broker.name} answered no account`);
-      const position = brokerAccount.positions.find((p) => p.symbol === body.symbol);
-      decision = checkRisk(
-        {
-          symbol: body.symbol,
-          side: body.side,
-          type: body.type,
-          quantity,
-          limitPrice: work.limitPrice,
-          stopPrice: work.stopPrice,
-          notional,
-          quote: quotePrice,
-          quoteCurrency: quote.currency,
-          accountCurrency: account.currency,
-          live: broker.environment === 'live',
-          usedToday: Decimal.from(usage.notional),
-          buyingPower: Decimal.from(brokerAccount.buyingPower),
-          equity: Decimal.from(brokerAccount.equity),
-          position: Decimal.from(position?.quantity ?? '0'),
-          positionValue: Decimal.from(position?.marketValue ?? '0'),
-        },
-        limits,
-      );
+      const { decision: decided, brokerAccount } = await decideRisk(deps, trx, userId, { body, account, broker, remoteAccount, work, notional, quote, usedToday: usage.notional });
+      decision = decided;
       const rejected = !decision.approved;
       const reason = rejected ? decision.reasons.map((r) => r.message).join('; ') : null;
       const inserted = await insertOrder(trx, {

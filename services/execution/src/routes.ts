@@ -7,6 +7,7 @@ import {
   listOrdersQuery,
   orderDto,
   orderPage,
+  orderPreviewDto,
   placeOrderBody,
   replaceOrderBody,
   riskSettingsDto,
@@ -23,7 +24,7 @@ import { brokerFor, secretContext } from './brokers/index.js';
 import type { ExecutionDeps } from './deps.js';
 import { toOrderDto } from './orders.js';
 import { fillsOf, listOrders, transitionsOf } from './orders.repository.js';
-import { cancelOrder, getOrder, placeOrder, replaceOrder } from './orders.service.js';
+import { cancelOrder, getOrder, placeOrder, previewOrder, replaceOrder } from './orders.service.js';
 import { getRiskSettings, updateRiskSettings } from './risk.service.js';
 import { createTransfer, getTransfer } from './transfers.service.js';
 
@@ -54,6 +55,11 @@ export function executionRoutes(app: App, deps: ExecutionDeps): void {
     const placed = await placeOrder(deps, user.userId, token, request.body);
     if (placed.replayed) void reply.header('idempotent-replayed', 'true');
     return reply.status(201).send(placed.order);
+  });
+
+  app.post('/orders/preview', { onRequest: auth, schema: { summary: 'Run the pre-trade risk checks and estimate the cost of an order without placing it', security, body: placeOrderBody, response: { 200: orderPreviewDto } } }, async (request) => {
+    const { user, token } = scoped(request, 'write');
+    return previewOrder(deps, user.userId, token, request.body);
   });
 
   app.get('/orders', { onRequest: auth, schema: { summary: "The caller's orders, newest first", security, querystring: listOrdersQuery, response: { 200: orderPage } } }, async (request) => {

@@ -10,6 +10,7 @@ const NAV: Array<[string, string]> = [
   ['/', 'Dashboard'],
   ['/holdings', 'Holdings'],
   ['/activities', 'Activities'],
+  ['/trade', 'Trade'],
   ['/accounts', 'Accounts'],
   ['/performance', 'Performance'],
   ['/planning', 'Planning'],

@@ -64,7 +64,11 @@ export function LiveProvider({ enabled, children }: { enabled: boolean; children
           updates += 1;
           void client.invalidateQueries({ queryKey: keys.portfolio, predicate: (q) => q.queryKey[1] !== 'summary' });
           // Accounts and activities change only with a ledger change, not with prices.
-          if (msg.reason === 'activity' || msg.reason === 'account') void client.invalidateQueries({ queryKey: ['transactions'] });
+          if (msg.reason === 'activity' || msg.reason === 'account') {
+            void client.invalidateQueries({ queryKey: ['transactions'] });
+            // A fill or a transfer lands in the ledger: the orders blotter follows it.
+            void client.invalidateQueries({ queryKey: ['execution'] });
+          }
         }
         setState({ status: 'open', version: msg.version, reason: msg.reason, at: new Date(), updates });
       };

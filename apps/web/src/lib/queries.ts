@@ -1,4 +1,4 @@
-import type { AccountDto, ActivityPage, MeDto } from '@meridian/contracts';
+import type { AccountDto, ActivityPage, AuditEntryDto, AuditVerifyDto, MeDto, OrderDto } from '@meridian/contracts';
 import { QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from './api';
 import type {
@@ -94,3 +94,43 @@ export const useBenchmark = (symbol: string, range: string) =>
 
 export const usePortfolioSettings = () =>
   useQuery({ queryKey: ['portfolio', 'settings'], queryFn: () => portfolioGet<{ baseCurrency: string }>('/settings') });
+
+/** Orders, one order and the audit trail of the execution service; refreshed by the live feed and polled while an order works. */
+export const executionKeys = {
+  all: ['execution'] as const,
+  orders: (status: string, accountId: string) => ['execution', 'orders', status, accountId] as const,
+  order: (id: string) => ['execution', 'order', id] as const,
+  audit: (accountId: string) => ['execution', 'audit', accountId] as const,
+};
+
+const OPEN_STATUSES = new Set(['new', 'accepted', 'partially_filled']);
+export const isOpenOrder = (o: Pick<OrderDto, 'status'>) => OPEN_STATUSES.has(o.status);
+/** Poll every few seconds while an order may still change; the live feed covers the rest. */
+const POLL_MS = 3_000;
+
+export const useOrders = (status: 'open' | 'closed' | 'all', accountId = '') =>
+  useQuery({
+    queryKey: executionKeys.orders(status, accountId),
+    queryFn: ({ signal }) => api<{ items: OrderDto[] }>('/execution/orders', { query: { status, accountId, limit: 100 }, signal }).then((r) => r.items),
+    refetchInterval: (q) => (q.state.data?.some(isOpenOrder) ? POLL_MS : false),
+  });
+
+export const useOrder = (id: string) =>
+  useQuery({
+    queryKey: executionKeys.order(id),
+    queryFn: ({ signal }) => api<OrderDto>(`/execution/orders/${encodeURIComponent(id)}`, { signal }),
+    refetchInterval: (q) => (q.state.data && isOpenOrder(q.state.data) ? POLL_MS : false),
+  });
+
+export const useAudit = (accountId: string | undefined) =>
+  useQuery({
+    queryKey: executionKeys.audit(accountId ?? ''),
+    enabled: Boolean(accountId),
+    queryFn: async ({ signal }) => {
+      const [list, verify] = await Promise.all([
+        api<{ items: AuditEntryDto[] }>(`/execution/accounts/${accountId}/audit`, { signal }),
+        api<AuditVerifyDto>(`/execution/accounts/${accountId}/audit/verify`, { signal }),
+      ]);
+      return { entries: list.items, verify };
+    },
+  });

@@ -143,7 +143,7 @@ export default function Holdings() {
                     <td className="p-2 text-right tabular-nums">{formatPercent(h.weight, { digits: 1 })}</td>
                     <td className="p-2 text-right tabular-nums">{formatMoney(h.costBasis, currency)}</td>
                     <td className={`p-2 text-right tabular-nums ${gainClass(h.unrealizedGain)}`}>{formatMoney(h.unrealizedGain, currency, { signed: true })}</td>
-                    <td className={`p-2 text-right tabular-nums ${gainClass(h.realizedGain)}`}>{formatMoney(h.realizedGain, currency, { signed: true })}</td>
+                    <td className={`p-2 text-right tabular-nums ${gainClass(h.realizedGain)}`} data-testid="holding-realized">{formatMoney(h.realizedGain, currency, { signed: true })}</td>
                     <td className="p-2 text-right tabular-nums">{formatMoney(h.income, currency)}</td>
                     <td className={`p-2 text-right tabular-nums ${gainClass(h.dayChange)}`}>{formatMoney(h.dayChange, currency, { signed: true })}</td>
                     <td className="p-2 text-right">
