@@ -124,7 +124,7 @@ export function demoCredentials(dataDir: string): DemoCredentials {
 type Call = ReturnType<typeof api>['call'];
 
 async function seedPortfolio(call: Call, today: string): Promise<number> {
-  const start = addDays(addMonths(today, -60), 0);
+  const start = addMonths(today, -60);
   const random = rng(20_211_124);
   const account = async (body: Json) => (await call<{ id: string }>('POST', '/api/transactions/accounts', body)).id;
   const ids = {

@@ -247,8 +247,7 @@ export class PortfolioEngine {
     for (const a of view.accounts.values()) currencies.add(a.currency);
     for (const a of view.activities.values()) {
       currencies.add(a.currency);
-      if (a.symbol && a.type !== 'VALUATION') symbols.set(a.symbol, a.currency);
-      else if (a.symbol && !symbols.has(a.symbol)) symbols.set(a.symbol, a.currency);
+      if (a.symbol) symbols.set(a.symbol, a.currency);
       if (a.date < from) from = a.date;
     }
     const start = new Date(`${from}T00:00:00Z`);

@@ -113,24 +113,14 @@ export class MarketCache {
       }
     }
     const key = this.priceKey(userId, symbol);
-    const track = this.prices.get(key);
-    const stale = track && this.now() - track.fetchedAt > REFRESH_AFTER_MS;
-    if (this.covers(track, from) && !stale) return;
-    if (this.failedRecently(`prices|${key}`)) return;
-    const fetchFrom = track && this.covers(track, from) ? (track.rows.at(-1)?.[0] ?? from) : from;
-    try {
-      const res = await this.valuation().request<{ prices: { date: string; close: string; source: string; simulated: boolean }[]; simulated: boolean }>({
-        path: `/instruments/${encodeURIComponent(symbol)}/history?from=${fetchFrom}&to=${to}`,
+    await this.refresh(this.prices, key, from, `prices|${key}`, async (since) => {
+      const res = await this.valuation().request<{ prices: { date: string; close: string }[]; simulated: boolean }>({
+        path: `/instruments/${encodeURIComponent(symbol)}/history?from=${since}&to=${to}`,
         token,
         timeoutMs: 15_000,
       });
-      this.merge(this.prices, key, res.body.prices.map((p) => [p.date, p.close] as const), fetchFrom, res.body.simulated);
-      const merged = this.prices.get(key)!;
-      if (track && fetchFrom > from) merged.from = track.from;
-    } catch (err) {
-      this.failures.set(`prices|${key}`, this.now());
-      this.logger.warn({ err, symbol }, 'could not fetch price history');
-    }
+      return { rows: res.body.prices.map((p) => [p.date, p.close] as const), simulated: res.body.simulated };
+    });
   }
 
   /** The instrument's description; a symbol valuation does not track yet is tracked first. */
@@ -165,22 +155,39 @@ export class MarketCache {
 
   private async ensureFx(token: string, currency: string, base: string, from: string, to: string): Promise<void> {
     const key = `${currency}>${base}`;
-    const track = this.fx.get(key);
-    const stale = track && this.now() - track.fetchedAt > REFRESH_AFTER_MS;
-    if (this.covers(track, from) && !stale) return;
-    if (this.failedRecently(`fx|${key}`)) return;
-    const fetchFrom = track && this.covers(track, from) ? (track.rows.at(-1)?.[0] ?? from) : from;
-    try {
-      const res = await this.valuation().request<{ rates: { date: string; rate: string; source: string; simulated: boolean }[]; simulated: boolean }>({
-        path: `/fx?base=${currency}&quote=${base}&from=${fetchFrom}&to=${to}`,
+    await this.refresh(this.fx, key, from, `fx|${key}`, async (since) => {
+      const res = await this.valuation().request<{ rates: { date: string; rate: string }[]; simulated: boolean }>({
+        path: `/fx?base=${currency}&quote=${base}&from=${since}&to=${to}`,
         token,
         timeoutMs: 15_000,
       });
-      this.merge(this.fx, key, res.body.rates.map((r) => [r.date, r.rate] as const), fetchFrom, res.body.simulated);
-      if (track && fetchFrom > from) this.fx.get(key)!.from = track.from;
+      return { rows: res.body.rates.map((r) => [r.date, r.rate] as const), simulated: res.body.simulated };
+    });
+  }
+
+  /**
+   * Fetches a series from `from` when it is not held that far back, or only its tail (from
+   * its last day) when it is held but older than the refresh interval. A failure is logged
+   * and not retried for a minute.
+   */
+  private async refresh(
+    map: Map<string, PriceTrack>,
+    key: string,
+    from: string,
+    failureKey: string,
+    fetch: (since: string) => Promise<{ rows: DatedValue[]; simulated: boolean }>,
+  ): Promise<void> {
+    const track = map.get(key);
+    const covered = this.covers(track, from);
+    if (covered && this.now() - track!.fetchedAt <= REFRESH_AFTER_MS) return;
+    if (this.failedRecently(failureKey)) return;
+    const since = covered ? (track!.rows.at(-1)?.[0] ?? from) : from;
+    try {
+      const got = await fetch(since);
+      this.merge(map, key, got.rows, since, got.simulated);
     } catch (err) {
-      this.failures.set(`fx|${key}`, this.now());
-      this.logger.warn({ err, currency, base }, 'could not fetch FX rates');
+      this.failures.set(failureKey, this.now());
+      this.logger.warn({ err, key }, 'could not fetch market data');
     }
   }
 
@@ -269,16 +276,6 @@ export class MarketCache {
   /** Whether the prices a user sees for `symbol` include simulated ones. */
   isSimulated(userId: string, symbol: string): boolean {
     return this.prices.get(this.priceKey(userId, symbol))?.simulated ?? false;
-  }
-
-  /** Last day with a close, as the user sees `symbol`. */
-  lastPriceDate(userId: string, symbol: string): string | null {
-    return this.prices.get(this.priceKey(userId, symbol))?.rows.at(-1)?.[0] ?? null;
-  }
-
-  /** Whether the price key is one this user's portfolio reads. */
-  readsKey(userId: string, symbol: string, key: string): boolean {
-    return this.priceKey(userId, symbol) === key;
   }
 
   /** Forgets a deleted user's instruments and manual prices. */

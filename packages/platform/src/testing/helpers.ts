@@ -10,3 +10,17 @@ export function testLogger(): Logger {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
+
+/** What a test reads of a response from `app.inject`. */
+export interface TestResponse {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read any field
+  json(): any;
+}
+
+/** Wraps an `app.inject` response for assertions (`json()` parses the body on demand). */
+export function testResponse(res: { statusCode: number; headers: Record<string, string | string[] | number | undefined>; body: string }): TestResponse {
+  return { status: res.statusCode, headers: res.headers, text: res.body, json: () => JSON.parse(res.body) };
+}

@@ -1,3 +1,3 @@
 export { createTestDatabase, requireEnv, testDatabases, type TestDatabase, type TestDatabaseKind } from './database.js';
 export { createTestTransport, testTransports, type TestTransportKind } from './bus.js';
-export { testLogger, uniqueName } from './helpers.js';
+export { testLogger, testResponse, uniqueName, type TestResponse } from './helpers.js';

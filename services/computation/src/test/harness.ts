@@ -1,7 +1,7 @@
 import { createAuthService } from '@meridian/auth';
 import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
-import { createTestDatabase, testLogger } from '@meridian/platform/testing';
+import { createTestDatabase, testLogger, testResponse, type TestResponse } from '@meridian/platform/testing';
 import type { Kysely } from 'kysely';
 import type { ComputationDatabase } from '../database.js';
 import { createComputationService, type ComputationOptions } from '../index.js';
@@ -55,11 +55,8 @@ export async function startHarness(options: ComputationOptions = {}): Promise<Ha
   return h;
 }
 
-export interface Response {
-  status: number;
-  text: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read any field
-}
+/** A response as tests read it. */
+export type Response = TestResponse;
 
 export interface TestUser {
   userId: string;
@@ -79,7 +76,7 @@ export async function request(h: Harness, method: 'GET' | 'POST', url: string, o
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await h.service.app.inject({ method, url, headers, ...(options.body !== undefined ? { payload: JSON.stringify(options.body) } : {}) });
-  return { status: res.statusCode, text: res.body, json: () => JSON.parse(res.body) };
+  return testResponse(res);
 }
 
 /** Polls a job until it finishes, returning every progress value seen on the way. */

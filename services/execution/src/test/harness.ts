@@ -2,7 +2,7 @@ import { createAuthService } from '@meridian/auth';
 import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { eventCatalog, type CloudEvent } from '@meridian/contracts';
 import { createMemoryTransport, runService, uuidv7, type Database, type RunningService, type Transport } from '@meridian/platform';
-import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
+import { createTestDatabase, testLogger, type TestDatabaseKind, testResponse, type TestResponse } from '@meridian/platform/testing';
 import { createTransactionsService } from '@meridian/transactions';
 import { createValuationService } from '@meridian/valuation';
 import type { Kysely } from 'kysely';
@@ -94,18 +94,15 @@ export async function startHarness(options: { kind?: TestDatabaseKind; clock?: C
   };
 }
 
-export interface Response {
-  status: number;
-  text: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read any field
-}
+/** A response as tests read it. */
+export type Response = TestResponse;
 
 export async function call(svc: RunningService, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, token?: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await svc.app.inject({ method, url, headers, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
-  return { status: res.statusCode, text: res.body, json: () => JSON.parse(res.body) };
+  return testResponse(res);
 }
 
 let users = 0;

@@ -1,7 +1,7 @@
 import { createAuthService } from '@meridian/auth';
 import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
-import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
+import { createTestDatabase, testLogger, type TestDatabaseKind, testResponse, type TestResponse } from '@meridian/platform/testing';
 import { createTransactionsService } from '@meridian/transactions';
 import { createValuationService } from '@meridian/valuation';
 import WebSocket from 'ws';
@@ -16,13 +16,8 @@ export const TEST_ENV: Record<string, string> = {
   MERIDIAN_VALUATION_BACKFILL_YEARS: '3',
 };
 
-export interface Response {
-  status: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read any field
-  json(): any;
-}
+/** A response as tests read it. */
+export type Response = TestResponse;
 
 export interface PortfolioHarness {
   auth: RunningService;
@@ -100,7 +95,7 @@ export async function startPortfolio(options: { kind?: TestDatabaseKind } = {}):
       const headers: Record<string, string> = {};
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
       const res = await byName[service].app.inject({ method, url, headers, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
-      return { status: res.statusCode, headers: res.headers, text: res.body, json: () => JSON.parse(res.body) };
+      return testResponse(res);
     },
     async live(token) {
       const ws = new WebSocket(`${portfolio.url.replace(/^http/, 'ws')}/live?access_token=${token}`);

@@ -2,7 +2,7 @@ import { createAuthService } from '@meridian/auth';
 import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import { eventCatalog, type CloudEvent } from '@meridian/contracts';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
-import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
+import { createTestDatabase, testLogger, type TestDatabaseKind, testResponse, type TestResponse } from '@meridian/platform/testing';
 import type { Kysely } from 'kysely';
 import type { TransactionsDatabase } from '../database.js';
 import type { TransactionsDeps } from '../deps.js';
@@ -88,12 +88,8 @@ export async function startHarness(options: { kind?: TestDatabaseKind; clock?: (
   };
 }
 
-export interface Response {
-  status: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  text: string;
-  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read any field
-}
+/** A response as tests read it. */
+export type Response = TestResponse;
 
 /** A request against a service with app.inject (no sockets). */
 export async function request(
@@ -113,7 +109,7 @@ export async function request(
     headers['content-type'] = 'application/json';
   }
   const res = await app.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
-  return { status: res.statusCode, headers: res.headers, text: res.body, json: () => JSON.parse(res.body) };
+  return testResponse(res);
 }
 
 export interface TestUser {

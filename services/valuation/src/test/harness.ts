@@ -2,7 +2,7 @@ import { createAuthService } from '@meridian/auth';
 import { signUpTestUser, TEST_AUTH_ENV } from '@meridian/auth/testing';
 import type { CloudEvent } from '@meridian/contracts';
 import { createMemoryTransport, runService, type Database, type RunningService, type Transport } from '@meridian/platform';
-import { createTestDatabase, testLogger, type TestDatabaseKind } from '@meridian/platform/testing';
+import { createTestDatabase, testLogger, type TestDatabaseKind, testResponse, type TestResponse } from '@meridian/platform/testing';
 import type { Kysely } from 'kysely';
 import type { ValuationDatabase } from '../database.js';
 import type { ValuationDeps } from '../deps.js';
@@ -51,12 +51,8 @@ export interface ValuationHarness {
   close(): Promise<void>;
 }
 
-export interface Response {
-  status: number;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read any field
-  json(): any;
-}
+/** A response as tests read it. */
+export type Response = TestResponse;
 
 export async function startValuation(
   options: { env?: Record<string, string>; clock?: () => Date; providers?: MarketDataProvider[]; kind?: TestDatabaseKind } = {},
@@ -110,7 +106,7 @@ export async function startValuation(
       headers['content-type'] = 'application/json';
     }
     const res = await service.app.inject({ method, url, headers, ...(payload !== undefined ? { payload } : {}) });
-    return { status: res.statusCode, text: res.body, json: () => JSON.parse(res.body) };
+    return testResponse(res);
   };
 
   return {
