@@ -208,7 +208,7 @@ export class PortfolioEngine {
     const now = this.now();
     const accounts = new Map(data.accounts.map((a) => [a.account_id, a]));
     const activities = new Map(data.activities.sort(compareRows).map((a) => [a.activity_id, a]));
-    const baseCurrency = data.baseCurrency ?? data.accounts[0]?.currency ?? 'USD';
+    const baseCurrency = data.baseCurrency ?? firstAccountCurrency(accounts.values()) ?? 'USD';
     const view: UserView = {
       userId,
       version: data.version,
@@ -353,7 +353,7 @@ export class PortfolioEngine {
       if (known && known.version > change.version) return;
       if (change.account) view.accounts.set(change.accountId, change.account);
       else view.accounts.delete(change.accountId);
-      if (change.account && !view.baseCurrencyChosen && view.accounts.size === 1) view.baseCurrency = change.account.currency;
+      if (!view.baseCurrencyChosen) view.baseCurrency = firstAccountCurrency(view.accounts.values()) ?? view.baseCurrency;
       view.needsMarket = true;
       view.portfolio = this.build(view);
       this.changed(view, 'account');
@@ -485,4 +485,14 @@ export class PortfolioEngine {
     for (const { timer } of this.rebuilds.values()) clearTimeout(timer);
     this.rebuilds.clear();
   }
+}
+
+/**
+ * Until the user chooses one, the reporting currency is that of their first account. Account
+ * ids are UUIDv7, so the smallest is the oldest, whatever order the events were applied in.
+ */
+function firstAccountCurrency(accounts: Iterable<{ account_id: string; currency: string }>): string | undefined {
+  let first: { account_id: string; currency: string } | undefined;
+  for (const a of accounts) if (!first || a.account_id < first.account_id) first = a;
+  return first?.currency;
 }

@@ -42,6 +42,10 @@ describe.each(testDatabases())('the read model with events out of order (%s)', (
   });
   const inTrx = (fn: (trx: Kysely<PortfolioDatabase>) => Promise<void>) => db.transaction().execute(fn);
   const [first, second, third] = [uuidv7(), uuidv7(), uuidv7()];
+  const newEngine = () =>
+    new PortfolioEngine(db, new MarketCache(() => {
+      throw new Error('no market data in this test');
+    }, testLogger()), testLogger());
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -71,9 +75,7 @@ describe.each(testDatabases())('the read model with events out of order (%s)', (
   });
 
   it('a view loaded across a gap catches up when the missing event arrives, and a late event does not revive a deletion', async () => {
-    const engine = new PortfolioEngine(db, new MarketCache(() => {
-      throw new Error('no market data in this test');
-    }, testLogger()), testLogger());
+    const engine = newEngine();
     const other = uuidv7();
     const deleted = { ...activity(7, other, '5') };
     await inTrx((trx) => saveActivity(trx, deleted, true));
@@ -85,5 +87,26 @@ describe.each(testDatabases())('the read model with events out of order (%s)', (
     expect(view.version).toBe(7);
     expect(view.activities.has(other)).toBe(false);
     engine.close();
+  });
+
+  it("reports in the first account's currency whichever account event is applied first", async () => {
+    const engine = newEngine();
+    const user = uuidv7();
+    const [usd, eur] = [uuidv7(), uuidv7()];
+    const account = (version: number, id: string, currency: string) =>
+      ({ userId: user, version, accountId: id, name: currency, type: 'BANK', currency, institution: null, trackCash: true, costBasisMethod: 'FIFO', archived: false }) as const;
+    // The EUR account was created second (version 2) but its event commits first.
+    await inTrx((trx) => saveAccount(trx, account(2, eur, 'EUR'), {}));
+    const view = await engine.load(user, undefined);
+    expect(view.baseCurrency).toBe('EUR');
+    await inTrx((trx) => saveAccount(trx, account(1, usd, 'USD'), {}));
+    const row = (await loadUser(db, user)).accounts.find((a) => a.account_id === usd);
+    engine.apply(user, { kind: 'account', version: 1, account: row ?? null, accountId: usd });
+    expect(view.baseCurrency).toBe('USD');
+    engine.close();
+    // A fresh load agrees with the incremental one.
+    const again = newEngine();
+    expect((await again.load(user, undefined)).baseCurrency).toBe('USD');
+    again.close();
   });
 });
