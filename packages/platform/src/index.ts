@@ -8,6 +8,7 @@ export * from './client.js';
 export * from './metrics.js';
 export * from './db/database.js';
 export * from './db/migrate.js';
+export * from './db/group-commit.js';
 export * from './db/pglite-dialect.js';
 export * from './http/app.js';
 export * from './http/auth.js';

@@ -14,33 +14,47 @@ export interface AuditRecord {
 }
 
 /**
- * Appends entries to an account's chain in the caller's transaction. The chain head row is
- * locked first, so concurrent appends to one account are serialised and never fork the chain.
+ * Appends entries to their accounts' chains in the caller's transaction, in three statements
+ * however many accounts and entries. The chain heads are locked first (in account id order), so
+ * concurrent appends to one account are serialised and never fork its chain.
  */
 export async function appendAudit(trx: Db, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
   const byAccount = new Map<string, AuditRecord[]>();
-  for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
-  for (const [accountId, list] of byAccount) {
-    // Creates the head on first use and locks it, in one statement.
-    const head = await trx
-      .insertInto('audit_heads')
-      .values({ account_id: accountId, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ account_id: eb.ref('excluded.account_id') })))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  for (const r of records) {
+    const list = byAccount.get(r.accountId);
+    if (list) list.push(r);
+    else byAccount.set(r.accountId, [r]);
+  }
+  const ids = [...byAccount.keys()].sort();
+  // Creates the heads on first use and locks them, in one statement.
+  const heads = await trx
+    .insertInto('audit_heads')
+    .values(ids.map((id) => ({ account_id: id, seq: 0, hash: GENESIS_HASH })))
+    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ account_id: eb.ref('excluded.account_id') })))
+    .returningAll()
+    .execute();
+  const rows = [];
+  const next = [];
+  for (const head of heads) {
+    const accountId = head.account_id;
     let seq = Number(head.seq);
     let prev = head.hash;
-    const rows = list.map((r) => {
+    for (const r of byAccount.get(accountId) ?? []) {
       seq++;
       const entry = { accountId, seq, userId: r.userId, orderId: r.orderId, kind: r.kind, payload: canonicalJson(r.payload), at: r.at.toISOString() };
       const hash = entryHash(prev, entry);
-      const row = { account_id: accountId, seq, user_id: r.userId, order_id: r.orderId, kind: r.kind, payload: entry.payload, at: entry.at, prev_hash: prev, hash };
+      rows.push({ account_id: accountId, seq, user_id: r.userId, order_id: r.orderId, kind: r.kind, payload: entry.payload, at: entry.at, prev_hash: prev, hash });
       prev = hash;
-      return row;
-    });
-    await trx.insertInto('audit_log').values(rows).execute();
-    await trx.updateTable('audit_heads').set({ seq, hash: prev }).where('account_id', '=', accountId).execute();
+    }
+    next.push({ account_id: accountId, seq, hash: prev });
   }
+  await trx.insertInto('audit_log').values(rows).execute();
+  await trx
+    .insertInto('audit_heads')
+    .values(next)
+    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq'), hash: eb.ref('excluded.hash') })))
+    .execute();
 }
 
 export function auditEntries(db: Db, userId: string, accountId: string): Promise<AuditRow[]> {

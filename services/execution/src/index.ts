@@ -10,6 +10,7 @@ import type { Clock, ExecutionDeps } from './deps.js';
 import { createMarketData } from './market.js';
 import { migrations } from './migrations/index.js';
 import { applyBrokerState } from './orders.service.js';
+import { createPlacementDesk } from './placement.js';
 import { expirePaperOrders, priceConsumers, reconcileOrders } from './reconcile.js';
 import { executionRoutes } from './routes.js';
 import { pollTransfers } from './transfers.service.js';
@@ -48,6 +49,7 @@ export function createExecutionService(options: ExecutionOptions = {}): ServiceD
           cipher,
           settings,
           market: createMarketData(ctx.clients, clock, settings.MERIDIAN_EXECUTION_QUOTE_MAX_AGE_MS),
+          placement: createPlacementDesk(() => built),
         };
         options.onReady?.(built);
         return built;

@@ -140,6 +140,42 @@ describe.each(testDatabases())('orders on the paper broker on %s', (kind: TestDa
     expect(killed.json().error.details.reason).toBe('kill_switch');
   });
 
+  it('records orders placed at the same moment as if one after another: buying power, the daily limit, retries', async () => {
+    const t = await newTrader(h, 'burst');
+    const other = await newTrader(h, 'burst-other');
+    await fund(t, '1000');
+    await fund(other, '1000');
+    expect((await t.exec('PATCH', '/risk', { maxDailyNotional: '1000' })).status).toBe(200);
+    const buy = (clientOrderId: string) => ({ accountId: t.accountId, symbol: 'AAPL', side: 'buy', type: 'market', timeInForce: 'day', notional: '300', clientOrderId });
+    const theirs = { ...buy('x1'), accountId: other.accountId };
+    const placed = await Promise.all([
+      ...['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => t.exec('POST', '/orders', buy(id))),
+      // Another user's order in the same moment, and its retry racing it.
+      other.exec('POST', '/orders', theirs),
+      other.exec('POST', '/orders', theirs),
+    ]);
+    const mine = placed.slice(0, 5);
+    // 1,000 of cash buys three orders of 300; the fourth and fifth would overdraw.
+    expect(mine.filter((r) => r.status === 201).map((r) => r.json().status)).toEqual(['filled', 'filled', 'filled']);
+    const refused = mine.filter((r) => r.status === 422).map((r) => (r.json().error.details.reasons as Array<{ code: string }>).map((x) => x.code));
+    expect(refused).toEqual([expect.arrayContaining(['buying_power', 'max_daily_notional']), expect.arrayContaining(['buying_power', 'max_daily_notional'])]);
+    const [first, retry] = placed.slice(5).map((r) => r.json());
+    expect(first).toMatchObject({ status: 'filled', accountId: other.accountId });
+    expect(retry.id).toBe(first.id);
+    expect(await h.db.selectFrom('orders').select('id').where('user_id', '=', other.userId).execute()).toHaveLength(1);
+    const broker = (await t.exec('GET', `/accounts/${t.accountId}/broker`)).json();
+    const spent = mine.filter((r) => r.status === 201).reduce((sum, r) => sum + Number(r.json().filledQuantity) * Number(r.json().averagePrice), 0);
+    expect(Number(broker.cash)).toBeCloseTo(1000 - spent, 6);
+    expect((await h.db.selectFrom('orders').select('id').where('user_id', '=', t.userId).execute())).toHaveLength(5);
+    const usage = await h.db.selectFrom('daily_usage').select('notional').where('user_id', '=', t.userId).executeTakeFirstOrThrow();
+    expect(Number(usage.notional)).toBe(900);
+    // The daily limit counts the three orders placed, not the two refused.
+    const within = await t.exec('POST', '/orders', { ...buy('b6'), notional: '50' });
+    expect(within.json()).toMatchObject({ status: 'filled' });
+    expect((await t.exec('GET', `/accounts/${t.accountId}/audit/verify`)).json()).toMatchObject({ valid: true, entries: 1 + 4 * 4 + 2 * 2 });
+    await eventually(async () => (await activities(t)).filter((a) => a.type === 'BUY').length === 4);
+  });
+
   it('answers bad input with a 400 and writes nothing', async () => {
     const t = await newTrader(h, 'sloppy');
     const before = (await h.db.selectFrom('orders').select('id').execute()).length;

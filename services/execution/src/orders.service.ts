@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { OrderDto, OrderStatus, PlaceOrderBody, ReplaceOrderBody } from '@meridian/contracts';
+import type { OrderDto, PlaceOrderBody, ReplaceOrderBody } from '@meridian/contracts';
 import { Decimal } from '@meridian/finance';
 import { AppError, uuidv7 } from '@meridian/platform';
 import type { Kysely } from 'kysely';
 import { requireAccount, type LinkedAccount } from './accounts.service.js';
-import { appendAudit, type AuditRecord } from './audit.repository.js';
+import { appendAudit } from './audit.repository.js';
 import { canonicalJson } from './audit.js';
 import { brokerFor, paperFillSettings } from './brokers/index.js';
 import { commissionFor, estimatedCost } from './brokers/paper/matching.js';
-import { BrokerRejection, type BrokerAdapter, type BrokerOrderRequest, type BrokerOrderState } from './brokers/types.js';
+import type { WorkingOrder } from './brokers/paper/matching.js';
+import { BrokerRejection, type BrokerAdapter, type BrokerOrderState } from './brokers/types.js';
 import type { ExecutionDatabase, OrderRow } from './database.js';
 import type { ExecutionDeps } from './deps.js';
-import { canMove, checkOrderShape, isOpen, toOrderDto } from './orders.js';
+import { brokerStateChanges, checkOrderShape, isOpen, toOrderDto } from './orders.js';
 import { fillsOf, findOrder, findOrderByClientId, insertOrder, lockOrder, transitionsOf } from './orders.repository.js';
-import { checkRisk, type RiskDecision } from './risk.js';
+import { brokerRequest, decide, type Placement, type PlacementResult } from './placement.js';
+import type { RiskDecision } from './risk.js';
 import { getRiskSettings } from './risk.service.js';
 
 type Db = Kysely<ExecutionDatabase>;
@@ -28,140 +30,28 @@ export async function getOrder(deps: ExecutionDeps, userId: string, orderId: str
   return orderDto(deps.db, row);
 }
 
-function requestHash(body: PlaceOrderBody): string {
+function hashRequest(body: PlaceOrderBody): string {
   const { clientOrderId: _ignored, ...rest } = body;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-function brokerRequest(row: OrderRow): BrokerOrderRequest {
-  return {
-    clientOrderId: row.client_order_id,
-    accountId: row.account_id,
-    userId: row.user_id,
-    symbol: row.symbol,
-    side: row.side as BrokerOrderRequest['side'],
-    type: row.type as BrokerOrderRequest['type'],
-    timeInForce: row.time_in_force as BrokerOrderRequest['timeInForce'],
-    quantity: row.quantity,
-    notional: row.notional,
-    limitPrice: row.limit_price,
-    stopPrice: row.stop_price,
-    trailPercent: row.trail_percent,
-    trailPrice: row.trail_price,
-    currency: row.currency,
-  };
-}
-
-/** An `execution.order.updated` event for a status change that is not a fill. */
-async function publishUpdate(deps: ExecutionDeps, trx: Db, row: OrderRow, status: OrderStatus, reason: string | null): Promise<void> {
-  await deps.outbox.enqueue(
-    trx,
-    'execution.order.updated',
-    { userId: row.user_id, accountId: row.account_id, orderId: row.id, symbol: row.symbol, status, filledQuantity: Decimal.from(row.filled_quantity).toString(), reason },
-    { subject: row.user_id },
-  );
-}
-
 /**
- * Records what a broker says about an order, in the caller's transaction: a growth of the
- * cumulative filled quantity becomes one fill (with `execution.order.filled`), a new status one
- * transition. Seeing the same state twice records nothing, so the stream, polling and
- * reconciliation after a crash can all report the same order.
+ * Records what a broker says about an order, in the caller's transaction (see
+ * `brokerStateChanges`): new fills, transitions, the order's totals, the audit entry and the
+ * events. Seeing the same state twice records nothing.
  */
-export async function applyBrokerState(
-  deps: ExecutionDeps,
-  trx: Db,
-  orderId: string,
-  state: BrokerOrderState,
-  source: string,
-  /** `row`: the order as this transaction already holds it (locked or just written); `audit`: collects the entries for the caller to append. */
-  within: { row?: OrderRow; audit?: AuditRecord[] } = {},
-): Promise<OrderRow> {
-  const row = within.row ?? (await lockOrder(trx, orderId));
+export async function applyBrokerState(deps: ExecutionDeps, trx: Db, orderId: string, state: BrokerOrderState, source: string): Promise<OrderRow> {
+  const row = await lockOrder(trx, orderId);
   if (!row) throw new Error(`order ${orderId} vanished`);
-  const now = deps.clock();
-  const audit: AuditRecord[] = within.audit ?? [];
-  const recorded = Decimal.from(row.filled_quantity);
-  const reported = Decimal.from(state.filledQuantity);
-  let filled = recorded;
-  let average = Decimal.maybe(row.average_price);
-  let commission = Decimal.from(row.commission);
-  let status = row.status as OrderStatus;
-  const fillEvents: Array<{ id: string; quantity: Decimal; price: Decimal; commission: Decimal }> = [];
-  if (reported.gt(recorded) && state.averagePrice !== null) {
-    const delta = reported.sub(recorded);
-    const totalAfter = reported.mul(state.averagePrice);
-    const totalBefore = recorded.mul(average ?? Decimal.ZERO);
-    const price = totalAfter.sub(totalBefore).div(delta, 9);
-    const fillCommission = Decimal.max(Decimal.ZERO, Decimal.from(state.commission).sub(commission));
-    const id = uuidv7();
-    await trx
-      .insertInto('fills')
-      .values({ id, order_id: row.id, user_id: row.user_id, cumulative_quantity: reported.toString(), quantity: delta.toString(), price: price.toString(), commission: fillCommission.toString(), filled_at: state.updatedAt })
-      .execute();
-    fillEvents.push({ id, quantity: delta, price, commission: fillCommission });
-    filled = reported;
-    average = Decimal.from(state.averagePrice);
-    commission = commission.add(fillCommission);
-  }
-  const target = state.status === 'accepted' && filled.isPositive() ? 'partially_filled' : state.status;
-  const transitions: Array<{ status: OrderStatus; reason: string | null }> = [];
-  if (row.status === 'new' && target !== 'accepted' && target !== 'rejected') transitions.push({ status: 'accepted', reason: null });
-  if (canMove(status, target) || (transitions.length > 0 && target !== 'accepted')) transitions.push({ status: target, reason: state.reason });
-  const transitionRows = [];
-  for (const t of transitions) {
-    if (!canMove(status, t.status)) continue;
-    status = t.status;
-    transitionRows.push({ id: uuidv7(), order_id: row.id, user_id: row.user_id, status: t.status, reason: t.reason, at: now });
-  }
-  if (transitionRows.length > 0) await trx.insertInto('order_transitions').values(transitionRows).execute();
-  const changed = status !== row.status || fillEvents.length > 0 || !row.acknowledged || row.broker_order_id !== state.brokerOrderId;
-  if (!changed) return row;
-  const updated = await trx
-    .updateTable('orders')
-    .set({
-      status,
-      filled_quantity: filled.toString(),
-      average_price: average?.toString() ?? null,
-      commission: commission.toString(),
-      broker_order_id: state.brokerOrderId,
-      acknowledged: true,
-      reject_reason: status === 'rejected' ? (state.reason ?? row.reject_reason) : row.reject_reason,
-      updated_at: now,
-    })
-    .where('id', '=', row.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  audit.push({ accountId: row.account_id, userId: row.user_id, orderId: row.id, kind: 'broker_update', payload: { source, ...state, updatedAt: state.updatedAt.toISOString() }, at: now });
-  if (!within.audit) await appendAudit(trx, audit);
-  for (const f of fillEvents) {
-    await deps.outbox.enqueue(
-      trx,
-      'execution.order.filled',
-      {
-        userId: row.user_id,
-        accountId: row.account_id,
-        orderId: row.id,
-        clientOrderId: row.client_order_id,
-        fillId: f.id,
-        broker: row.broker,
-        symbol: row.symbol,
-        side: row.side as 'buy' | 'sell',
-        quantity: f.quantity.toString(),
-        price: f.price.toString(),
-        commission: f.commission.toString(),
-        currency: row.currency,
-        filledAt: state.updatedAt.toISOString(),
-        status: status === 'filled' ? 'filled' : 'partially_filled',
-        filledQuantity: filled.toString(),
-      },
-      { subject: row.user_id },
-    );
-  }
-  for (const t of transitions) {
-    if (t.status !== 'filled' && t.status !== 'partially_filled') await publishUpdate(deps, trx, updated, t.status, t.reason);
-  }
-  return updated;
+  const changes = brokerStateChanges(row, state, source, deps.clock());
+  if (changes.fills.length > 0) await trx.insertInto('fills').values(changes.fills).execute();
+  if (changes.transitions.length > 0) await trx.insertInto('order_transitions').values(changes.transitions).execute();
+  if (!changes.changed) return row;
+  const { id: _id, ...values } = changes.row;
+  await trx.updateTable('orders').set(values).where('id', '=', row.id).execute();
+  await appendAudit(trx, changes.audit);
+  await deps.outbox.enqueueMany(trx, changes.events);
+  return changes.row;
 }
 
 /** Sends an order to its broker and records the answer; a failure to get an answer leaves it for reconciliation. */
@@ -189,10 +79,9 @@ export interface Placed {
   replayed: boolean;
 }
 
-type Quote = Awaited<ReturnType<ExecutionDeps['market']['quote']>>;
-
-function workingOrder(body: PlaceOrderBody) {
-  return {
+/** What an order is worth for the risk checks: a buy at the worst price it may fill at, with commission. */
+function orderNotional(deps: ExecutionDeps, body: PlaceOrderBody, quote: string): { work: WorkingOrder; notional: Decimal } {
+  const work: WorkingOrder = {
     side: body.side,
     type: body.type,
     quantity: Decimal.maybe(body.quantity),
@@ -204,56 +93,9 @@ function workingOrder(body: PlaceOrderBody) {
     watermark: null,
     triggered: false,
   };
-}
-
-/** What an order is worth for the risk checks: a buy at the worst price it may fill at, with commission. */
-function orderNotional(deps: ExecutionDeps, body: PlaceOrderBody, quote: string): { work: ReturnType<typeof workingOrder>; notional: Decimal } {
-  const work = workingOrder(body);
   const quotePrice = Decimal.from(quote);
   const notional = body.side === 'buy' ? estimatedCost(work, quotePrice, paperFillSettings(deps)) : (work.notional ?? (work.quantity ?? Decimal.ZERO).mul(quotePrice));
   return { work, notional };
-}
-
-interface RiskContext {
-  body: PlaceOrderBody;
-  account: LinkedAccount;
-  broker: BrokerAdapter;
-  remoteAccount: Awaited<ReturnType<BrokerAdapter['account']>> | undefined;
-  work: ReturnType<typeof workingOrder>;
-  notional: Decimal;
-  quote: Quote;
-  usedToday: string;
-}
-
-/** Runs the pre-trade risk checks for an order: the same for placing and for a preview. */
-async function decideRisk(deps: ExecutionDeps, db: Db, userId: string, ctx: RiskContext) {
-  const { body, account, broker, work } = ctx;
-  const limits = await getRiskSettings(db, deps.settings, userId);
-  const brokerAccount = ctx.remoteAccount ?? (await broker.local?.account(db));
-  if (!brokerAccount) throw new Error(`broker ${broker.name} answered no account`);
-  const position = brokerAccount.positions.find((p) => p.symbol === body.symbol);
-  const decision = checkRisk(
-    {
-      symbol: body.symbol,
-      side: body.side,
-      type: body.type,
-      quantity: work.quantity,
-      limitPrice: work.limitPrice,
-      stopPrice: work.stopPrice,
-      notional: ctx.notional,
-      quote: Decimal.from(ctx.quote.price),
-      quoteCurrency: ctx.quote.currency,
-      accountCurrency: account.currency,
-      live: broker.environment === 'live',
-      usedToday: Decimal.from(ctx.usedToday),
-      buyingPower: Decimal.from(brokerAccount.buyingPower),
-      equity: Decimal.from(brokerAccount.equity),
-      position: Decimal.from(position?.quantity ?? '0'),
-      positionValue: Decimal.from(position?.marketValue ?? '0'),
-    },
-    limits,
-  );
-  return { decision, brokerAccount };
 }
 
 export interface OrderPreview {
@@ -280,11 +122,12 @@ export async function previewOrder(deps: ExecutionDeps, userId: string, token: s
   const account = await requireAccount(deps, userId, token, body.accountId);
   const broker = await brokerFor(deps, account);
   const quote = await deps.market.quote(token, body.symbol);
-  const remoteAccount = broker.local ? undefined : await broker.account();
+  const brokerAccount = await broker.account();
   const day = deps.clock().toISOString().slice(0, 10);
   const usage = await deps.db.selectFrom('daily_usage').select('notional').where('user_id', '=', userId).where('day', '=', day).executeTakeFirst();
   const { work, notional } = orderNotional(deps, body, quote.price);
-  const { decision, brokerAccount } = await decideRisk(deps, deps.db, userId, { body, account, broker, remoteAccount, work, notional, quote, usedToday: usage?.notional ?? '0' });
+  const limits = await getRiskSettings(deps.db, deps.settings, userId);
+  const decision = decide({ body, account, broker, quote, notional }, limits, Decimal.from(usage?.notional ?? '0'), brokerAccount);
   const fees = paperFillSettings(deps);
   const price = Decimal.from(quote.price);
   const gross = work.notional ?? (work.quantity ?? Decimal.ZERO).mul(price);
@@ -306,117 +149,55 @@ export async function previewOrder(deps: ExecutionDeps, userId: string, token: s
 }
 
 /**
- * Places an order: validates it, checks the account is the caller's, runs the pre-trade risk
- * checks against a fresh quote and the broker's buying power, records the intent, the decision
- * and what is sent (one transaction, with the audit chain), then sends it and records the answer.
- * The same `clientOrderId` answers with the order it placed.
+ * Places an order: validates it, checks the account is the caller's, gets a fresh quote, then
+ * records the intent, the pre-trade risk decision and what is sent, with the audit chain, in
+ * one transaction shared with the orders placed at the same moment (`createPlacementDesk`). On
+ * the paper broker the fill commits in that transaction too; a remote broker is sent the order
+ * after it, and its answer recorded. The same `clientOrderId` answers with the order it placed.
  */
 export async function placeOrder(deps: ExecutionDeps, userId: string, token: string, body: PlaceOrderBody): Promise<Placed> {
   checkOrderShape(body);
   const clientOrderId = body.clientOrderId ?? uuidv7();
-  const hash = requestHash(body);
+  const requestHash = hashRequest(body);
   const replay = async (existing: OrderRow): Promise<Placed> => {
-    if (existing.request_hash !== hash) {
+    if (existing.request_hash !== requestHash) {
       throw new AppError('conflict', `clientOrderId ${clientOrderId} was already used for a different order`, { details: { reason: 'client_order_id_reused', orderId: existing.id } });
     }
     return { order: await orderDto(deps.db, existing), replayed: true };
   };
-  const existing = await findOrderByClientId(deps.db, userId, clientOrderId);
-  if (existing) return replay(existing);
-
-  const account = await requireAccount(deps, userId, token, body.accountId);
-  const broker = await brokerFor(deps, account);
-  const quote = await deps.market.quote(token, body.symbol);
-  // A local broker's account is read in the order's transaction, under its lock.
-  const remoteAccount = broker.local ? undefined : await broker.account();
-  const now = deps.clock();
-  const day = now.toISOString().slice(0, 10);
-  const { work, notional } = orderNotional(deps, body, quote.price);
-  const orderId = uuidv7();
-  const market = { price: quote.price, calendar: quote.calendar };
-
-  let decision: RiskDecision | undefined;
-  let row: OrderRow;
-  let answered = false;
-  try {
-    row = await deps.db.transaction().execute(async (trx) => {
-      // Creates today's usage row on first use and locks it, in one statement.
-      const usage = await trx
-        .insertInto('daily_usage')
-        .values({ user_id: userId, day, notional: '0' })
-        .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ day: eb.ref('excluded.day') })))
-        .returning('notional')
-        .executeTakeFirstOrThrow();
-      const { decision: decided, brokerAccount } = await decideRisk(deps, trx, userId, { body, account, broker, remoteAccount, work, notional, quote, usedToday: usage.notional });
-      decision = decided;
-      const rejected = !decision.approved;
-      const reason = rejected ? decision.reasons.map((r) => r.message).join('; ') : null;
-      const inserted = await insertOrder(trx, {
-        id: orderId,
-        user_id: userId,
-        account_id: account.id,
-        client_order_id: clientOrderId,
-        request_hash: hash,
-        broker: broker.name,
-        broker_order_id: null,
-        symbol: body.symbol,
-        side: body.side,
-        type: body.type,
-        time_in_force: body.timeInForce,
-        quantity: body.quantity ?? null,
-        notional: body.notional ?? null,
-        limit_price: body.limitPrice ?? null,
-        stop_price: body.stopPrice ?? null,
-        trail_percent: body.trailPercent ?? null,
-        trail_price: body.trailPrice ?? null,
-        status: rejected ? 'rejected' : 'new',
-        filled_quantity: '0',
-        average_price: null,
-        commission: '0',
-        currency: account.currency,
-        reject_reason: reason,
-        replaces: null,
-        replaced_by: null,
-        acknowledged: rejected,
-        created_at: now,
-        updated_at: now,
-      });
-      await trx.insertInto('order_transitions').values({ id: uuidv7(), order_id: orderId, user_id: userId, status: 'new', reason: null, at: now }).execute();
-      if (rejected) await trx.insertInto('order_transitions').values({ id: uuidv7(), order_id: orderId, user_id: userId, status: 'rejected', reason, at: now }).execute();
-      const audit: AuditRecord[] = [
-        { accountId: account.id, userId, orderId, kind: 'order_intent', payload: { ...body, clientOrderId }, at: now },
-        { accountId: account.id, userId, orderId, kind: 'risk_decision', payload: { approved: decision.approved, reasons: decision.reasons, quote: quote.price, estimatedNotional: notional.toString(), buyingPower: brokerAccount.buyingPower }, at: now },
-      ];
-      if (!rejected) {
-        await trx.updateTable('daily_usage').set({ notional: Decimal.from(usage.notional).add(notional).toString() }).where('user_id', '=', userId).where('day', '=', day).execute();
-        audit.push({ accountId: account.id, userId, orderId, kind: 'order_sent', payload: { broker: broker.name, environment: broker.environment, request: brokerRequest(inserted) }, at: now });
-      } else {
-        await publishUpdate(deps, trx, inserted, 'rejected', reason);
-      }
-      if (rejected || !broker.local) {
-        await appendAudit(trx, audit);
-        return inserted;
-      }
-      // The paper broker's book is in this database: its answer commits with the intent.
-      const state = await broker.local.submit(trx, brokerRequest(inserted), market);
-      const updated = await applyBrokerState(deps, trx, orderId, state, 'submit', { row: inserted, audit });
-      await appendAudit(trx, audit);
-      answered = true;
-      return updated;
-    });
-  } catch (err) {
-    // Two requests with one clientOrderId at once: the second answers with the first's order.
-    const raced = await findOrderByClientId(deps.db, userId, clientOrderId);
-    if (raced) return replay(raced);
+  /** A failure, unless the order was placed before (a retry) or at the same moment (a race): then that order. */
+  const placedAlready = async (err: unknown): Promise<Placed> => {
+    const found = await findOrderByClientId(deps.db, userId, clientOrderId);
+    if (found) return replay(found);
     throw err;
+  };
+  let placement: Placement;
+  try {
+    const account = await requireAccount(deps, userId, token, body.accountId);
+    const broker = await brokerFor(deps, account);
+    const quote = await deps.market.quote(token, body.symbol);
+    const remoteAccount = broker.local ? undefined : await broker.account();
+    const { notional } = orderNotional(deps, body, quote.price);
+    placement = { userId, body, clientOrderId, requestHash, account, broker, remoteAccount, quote, notional };
+  } catch (err) {
+    return placedAlready(err);
   }
-  if (decision && !decision.approved) {
+  let result: PlacementResult;
+  try {
+    result = await deps.placement.add(placement);
+  } catch (err) {
+    return placedAlready(err);
+  }
+  if (result.kind === 'existing') return replay(result.row);
+  const { row, decision } = result;
+  if (!decision.approved) {
     const first = decision.reasons[0];
     throw new AppError('unprocessable', `order rejected by risk checks: ${decision.reasons.map((r) => r.message).join('; ')}`, {
-      details: { reason: first?.code ?? 'risk', orderId, reasons: decision.reasons },
+      details: { reason: first?.code ?? 'risk', orderId: row.id, reasons: decision.reasons },
     });
   }
-  const sent = answered ? row : await send(deps, broker, row, market);
+  if (placement.broker.local) return { order: toOrderDto(row, result.transitions, result.fills), replayed: false };
+  const sent = await send(deps, placement.broker, row, { price: placement.quote.price, calendar: placement.quote.calendar });
   return { order: await orderDto(deps.db, sent), replayed: false };
 }
 

@@ -1,6 +1,8 @@
 import type { OrderDto, OrderStatus, PlaceOrderBody } from '@meridian/contracts';
 import { Decimal } from '@meridian/finance';
-import { AppError } from '@meridian/platform';
+import { AppError, uuidv7, type OutboxItem } from '@meridian/platform';
+import type { AuditRecord } from './audit.repository.js';
+import type { BrokerOrderState } from './brokers/types.js';
 import type { FillRow, OrderRow, TransitionRow } from './database.js';
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled'];
@@ -87,4 +89,100 @@ export function toOrderDto(row: OrderRow, transitions: readonly TransitionRow[],
       filledAt: new Date(f.filled_at).toISOString(),
     })),
   };
+}
+
+/** What a broker's report changes about an order: computed first, written by the caller. */
+export interface OrderChanges {
+  /** The order after the report (the same object when nothing changed). */
+  row: OrderRow;
+  changed: boolean;
+  fills: FillRow[];
+  transitions: TransitionRow[];
+  events: OutboxItem[];
+  audit: AuditRecord[];
+}
+
+/** An `execution.order.updated` event for a status change that is not a fill. */
+export function orderUpdated(row: OrderRow, status: OrderStatus, reason: string | null): OutboxItem {
+  return {
+    type: 'execution.order.updated',
+    data: { userId: row.user_id, accountId: row.account_id, orderId: row.id, symbol: row.symbol, status, filledQuantity: Decimal.from(row.filled_quantity).toString(), reason },
+    subject: row.user_id,
+  };
+}
+
+/**
+ * What a broker says about an order: a growth of the cumulative filled quantity becomes one
+ * fill (with `execution.order.filled`), a new status one transition (with
+ * `execution.order.updated` unless it is a fill). Seeing the same state twice changes nothing,
+ * so the stream, polling and reconciliation after a crash can all report the same order. Pure.
+ */
+export function brokerStateChanges(row: OrderRow, state: BrokerOrderState, source: string, now: Date): OrderChanges {
+  const recorded = Decimal.from(row.filled_quantity);
+  const reported = Decimal.from(state.filledQuantity);
+  let filled = recorded;
+  let average = Decimal.maybe(row.average_price);
+  let commission = Decimal.from(row.commission);
+  let status = row.status as OrderStatus;
+  const fills: FillRow[] = [];
+  if (reported.gt(recorded) && state.averagePrice !== null) {
+    const delta = reported.sub(recorded);
+    const totalAfter = reported.mul(state.averagePrice);
+    const totalBefore = recorded.mul(average ?? Decimal.ZERO);
+    const price = totalAfter.sub(totalBefore).div(delta, 9);
+    const fillCommission = Decimal.max(Decimal.ZERO, Decimal.from(state.commission).sub(commission));
+    fills.push({ id: uuidv7(), order_id: row.id, user_id: row.user_id, cumulative_quantity: reported.toString(), quantity: delta.toString(), price: price.toString(), commission: fillCommission.toString(), filled_at: state.updatedAt });
+    filled = reported;
+    average = Decimal.from(state.averagePrice);
+    commission = commission.add(fillCommission);
+  }
+  const target = state.status === 'accepted' && filled.isPositive() ? 'partially_filled' : state.status;
+  const wanted: Array<{ status: OrderStatus; reason: string | null }> = [];
+  if (row.status === 'new' && target !== 'accepted' && target !== 'rejected') wanted.push({ status: 'accepted', reason: null });
+  if (canMove(status, target) || (wanted.length > 0 && target !== 'accepted')) wanted.push({ status: target, reason: state.reason });
+  const transitions: TransitionRow[] = [];
+  for (const t of wanted) {
+    if (!canMove(status, t.status)) continue;
+    status = t.status;
+    transitions.push({ id: uuidv7(), order_id: row.id, user_id: row.user_id, status: t.status, reason: t.reason, at: now });
+  }
+  const changed = status !== row.status || fills.length > 0 || !row.acknowledged || row.broker_order_id !== state.brokerOrderId;
+  if (!changed) return { row, changed, fills, transitions, events: [], audit: [] };
+  const updated: OrderRow = {
+    ...row,
+    status,
+    filled_quantity: filled.toString(),
+    average_price: average?.toString() ?? null,
+    commission: commission.toString(),
+    broker_order_id: state.brokerOrderId,
+    acknowledged: true,
+    reject_reason: status === 'rejected' ? (state.reason ?? row.reject_reason) : row.reject_reason,
+    updated_at: now,
+  };
+  const events: OutboxItem[] = fills.map((f) => ({
+    type: 'execution.order.filled',
+    data: {
+      userId: row.user_id,
+      accountId: row.account_id,
+      orderId: row.id,
+      clientOrderId: row.client_order_id,
+      fillId: f.id,
+      broker: row.broker,
+      symbol: row.symbol,
+      side: row.side as 'buy' | 'sell',
+      quantity: Decimal.from(f.quantity).toString(),
+      price: Decimal.from(f.price).toString(),
+      commission: Decimal.from(f.commission).toString(),
+      currency: row.currency,
+      filledAt: state.updatedAt.toISOString(),
+      status: status === 'filled' ? 'filled' : 'partially_filled',
+      filledQuantity: filled.toString(),
+    },
+    subject: row.user_id,
+  }));
+  for (const t of transitions) {
+    if (t.status !== 'filled' && t.status !== 'partially_filled') events.push(orderUpdated(updated, t.status as OrderStatus, t.reason));
+  }
+  const audit: AuditRecord[] = [{ accountId: row.account_id, userId: row.user_id, orderId: row.id, kind: 'broker_update', payload: { source, ...state, updatedAt: state.updatedAt.toISOString() }, at: now }];
+  return { row: updated, changed, fills, transitions, events, audit };
 }

@@ -37,9 +37,13 @@ export function defaultRiskSettings(settings: ExecutionSettings): RiskSettingsDt
   };
 }
 
-export async function getRiskSettings(db: Db, settings: ExecutionSettings, userId: string): Promise<RiskSettingsDto> {
-  const row = await db.selectFrom('risk_settings').selectAll().where('user_id', '=', userId).executeTakeFirst();
+/** A user's limits from their row, or the defaults when they never set any. */
+export function riskSettingsFrom(row: RiskSettingsRow | undefined, settings: ExecutionSettings): RiskSettingsDto {
   return row ? fromRow(row) : defaultRiskSettings(settings);
+}
+
+export async function getRiskSettings(db: Db, settings: ExecutionSettings, userId: string): Promise<RiskSettingsDto> {
+  return riskSettingsFrom(await db.selectFrom('risk_settings').selectAll().where('user_id', '=', userId).executeTakeFirst(), settings);
 }
 
 export async function updateRiskSettings(db: Db, settings: ExecutionSettings, userId: string, patch: z.infer<typeof updateRiskSettingsBody>): Promise<RiskSettingsDto> {

@@ -4,18 +4,10 @@ import { currentContext, formatTraceparent } from '../context.js';
 import { AppError } from '../errors.js';
 import { uuidv7 } from '../ids.js';
 import type { BusTables, OutboxTable } from './migrations.js';
-import type { Executor, Outbox } from './types.js';
-
-/** One event for {@link ServiceOutbox.enqueueMany}, type-checked against the catalogue. */
-export type OutboxItem = { [T in EventType]: { type: T; data: EventData<T>; subject?: string } }[EventType];
+import type { Executor, Outbox, OutboxItem } from './types.js';
 
 /** An {@link Outbox} that also tells in-process listeners (the relay) that a row was written. */
 export interface ServiceOutbox extends Outbox {
-  /**
-   * Writes several events with one statement per 1,000 (an import that records many
-   * activities, say); same validation and transaction rules as `enqueue`. Returns the ids.
-   */
-  enqueueMany(trx: Executor, items: OutboxItem[]): Promise<string[]>;
   /**
    * Calls `listener` right after each enqueue, before the caller commits, so the relay can
    * look for the row moments later instead of at its next poll. Returns an unsubscribe.

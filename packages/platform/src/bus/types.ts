@@ -15,7 +15,16 @@ export interface Outbox {
     data: EventData<T>,
     options?: { subject?: string },
   ): Promise<string>;
+  /**
+   * Writes several events with one statement per 1,000 (an import that records many
+   * activities, a batch of orders); same validation and transaction rules as `enqueue`.
+   * Returns the ids.
+   */
+  enqueueMany(trx: Executor, items: OutboxItem[]): Promise<string[]>;
 }
+
+/** One event for {@link Outbox.enqueueMany}, type-checked against the catalogue. */
+export type OutboxItem = { [T in EventType]: { type: T; data: EventData<T>; subject?: string } }[EventType];
 
 /** What a consumer's handler receives: the parsed event and the transaction its effect must use. */
 export type EventHandler<T extends EventType = EventType> = (

@@ -1,6 +1,4 @@
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '@meridian/contracts';
-import type { Kysely } from 'kysely';
-import type { ExecutionDatabase } from '../database.js';
 
 /** What the execution service sends a broker: one order, named by its client order id. */
 export interface BrokerOrderRequest {
@@ -83,12 +81,9 @@ export interface BrokerAdapter {
   findByClientOrderId(clientOrderId: string): Promise<BrokerOrderState | undefined>;
   account(): Promise<BrokerAccountState>;
   /**
-   * For a broker whose book lives in this database (the paper broker): the same calls inside
-   * the caller's transaction, so an order, the broker's answer and their record commit together
-   * or not at all; nothing is ever sent that is not recorded.
+   * For a broker whose book lives in this database (the paper broker): the account whose book
+   * it is. Placing an order then records it, the broker's answer and the fill in one
+   * transaction, together or not at all; nothing is ever sent that is not recorded.
    */
-  readonly local?: {
-    submit(trx: Kysely<ExecutionDatabase>, order: BrokerOrderRequest, market: MarketSnapshot): Promise<BrokerOrderState>;
-    account(trx: Kysely<ExecutionDatabase>): Promise<BrokerAccountState>;
-  };
+  readonly local?: { readonly account: { accountId: string; userId: string; currency: string } };
 }
