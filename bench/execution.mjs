@@ -4,18 +4,37 @@
 //      risk check on) → the order answered filled → the portfolio WebSocket update
 //      (/api/portfolio/live) whose version covers the BUY the transactions service booked;
 //   2. throughput: orders placed and filled per second with --concurrency requests in flight,
-//      then how long until every fill is booked and pushed.
+//      then how long until every fill is booked and pushed;
+//   3. the execution service on its own: one more execution instance in a process of its own
+//      (its own PGlite, as a distributed deployment gives each service its own database
+//      connection), asking the embedded platform's auth, transactions and valuation, taking
+//      --solo-orders orders with --solo-concurrency in flight, every risk check on, each one
+//      filled by the paper broker, audited and its events written to the outbox.
 // BTC-USD trades around the clock, so the paper market is open whatever the time of the run.
-//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--latency 200] [--orders 500] [--concurrency 16]
+//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--latency 200] [--orders 500] [--concurrency 16] [--solo-orders 5000] [--solo-concurrency 64]
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@meridian/platform';
 import WebSocket from 'ws';
 import { startEmbedded } from '../apps/server/src/embedded.ts';
+import { startRealServices } from '../scripts/real-services.mjs';
 
-const { values: opts } = parseArgs({ options: { latency: { type: 'string', default: '200' }, orders: { type: 'string', default: '500' }, concurrency: { type: 'string', default: '16' } } });
+const { values: opts } = parseArgs({
+  options: {
+    latency: { type: 'string', default: '200' },
+    orders: { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '16' },
+    'solo-orders': { type: 'string', default: '5000' },
+    'solo-concurrency': { type: 'string', default: '64' },
+    role: { type: 'string' },
+    services: { type: 'string' },
+  },
+});
 const SYMBOL = 'BTC-USD';
 const env = {
   ...process.env,
@@ -30,6 +49,62 @@ const env = {
 };
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const ms = (x) => `${x.toFixed(1)} ms`;
+
+if (opts.role === 'execution') {
+  // Phase 3's process: the execution service alone, on a PGlite of its own and an in-process bus.
+  // With DATABASE_URL and AMQP_URL: PostgreSQL and RabbitMQ, as `meridian start --service execution` runs it.
+  const { createMemoryTransport, createRabbitTransport, openDatabase, runService } = await import('@meridian/platform');
+  const { createExecutionService } = await import('@meridian/execution');
+  const services = JSON.parse(opts.services);
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'meridian-bench-execution-solo-'));
+  const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolSize: 10 } : { dataDir });
+  const logger = createLogger({ name: 'bench-execution', level: 'warn' });
+  const transport = process.env.AMQP_URL ? await createRabbitTransport({ url: process.env.AMQP_URL, logger }) : await createMemoryTransport({ database, logger });
+  const svc = await runService(createExecutionService(), { database, transport, env: { ...env, MERIDIAN_DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0' }, logger, serviceUrl: (name) => services[name] });
+  process.stdout.write(`${JSON.stringify({ url: svc.url })}\n`);
+  let mark = process.cpuUsage();
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'mark') {
+      mark = process.cpuUsage();
+      globalThis.__qtime = true; // bench/count-statements.mjs, when preloaded, counts from here
+    }
+    else if (line === 'cpu') {
+      const used = process.cpuUsage(mark);
+      process.stdout.write(`${JSON.stringify({ cpuMicros: used.user + used.system })}\n`);
+    } else if (line === 'stop') {
+      void svc.close().then(async () => {
+        await transport.close();
+        await database.close();
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+  await new Promise(() => {});
+}
+
+/** Phase 3's process, answering one JSON line per request. */
+function soloExecution(services, extraEnv = {}) {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = spawn(process.execPath, [...process.execArgv, ...profile, fileURLToPath(import.meta.url), '--role', 'execution', '--services', JSON.stringify(services)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...env, ...extraEnv } });
+  const waiting = [];
+  createInterface({ input: proc.stdout }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  proc.once('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`the execution process exited with ${code}`));
+  });
+  const next = () => new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  const ready = next();
+  return {
+    ready,
+    ask: (line) => {
+      const answer = next();
+      proc.stdin.write(`${line}\n`);
+      return answer;
+    },
+    tell: (line) => proc.stdin.write(`${line}\n`),
+    exited: new Promise((resolve) => proc.once('exit', resolve)),
+  };
+}
 
 const dir = mkdtempSync(join(os.tmpdir(), 'meridian-bench-execution-'));
 const platform = await startEmbedded({ env, logger: createLogger({ name: 'bench', level: 'warn' }), dataDir: dir, host: '127.0.0.1', port: 0 });
@@ -107,12 +182,63 @@ try {
   const booked = (performance.now() - t0) / 1000;
   ws.close();
 
+  // 3. The execution service on its own: on a PGlite of its own, then on PostgreSQL and RabbitMQ.
+  const services = Object.fromEntries([...platform.services].map(([name, svc]) => [name, svc.url]));
+  const soloRun = async (label, extraEnv) => {
+    const solo = soloExecution(services, extraEnv);
+    const { url: soloUrl } = await solo.ready;
+    const soloCall = async (path, body) => {
+      const res = await fetch(`${soloUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = await res.json();
+      if (res.status !== 201) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    await soloCall('/transfers', { accountId: account, direction: 'deposit', amount: '1000000000', currency: 'USD' });
+    const soloOrder = (i, prefix) => soloCall('/orders', { accountId: account, symbol: SYMBOL, side: 'buy', type: 'market', timeInForce: 'gtc', quantity: '0.0001', clientOrderId: `${prefix}-${i}` });
+    for (let i = 0; i < 50; i++) await soloOrder(i, 'solo-warm');
+    const soloN = Number(opts['solo-orders']);
+    const latency = [];
+    let soloNext = 0;
+    solo.tell('mark');
+    const s0 = performance.now();
+    await Promise.all(
+      Array.from({ length: Number(opts['solo-concurrency']) }, async () => {
+        while (soloNext < soloN) {
+          const started = performance.now();
+          const body = await soloOrder(soloNext++, 'solo');
+          latency.push(performance.now() - started);
+          if (body.status !== 'filled') throw new Error(`an order is ${body.status}`);
+        }
+      }),
+    );
+    const seconds = (performance.now() - s0) / 1000;
+    const { cpuMicros } = await solo.ask('cpu');
+    solo.tell('stop');
+    await solo.exited;
+    latency.sort((a, b) => a - b);
+    return {
+      [`execution service alone, ${label}: ${soloN} orders, ${opts['solo-concurrency']} in flight`]: { p50: `${(soloN / seconds).toFixed(0)} orders/s`, p99: '', max: '' },
+      [`  ${label}: request latency`]: { p50: ms(pct(latency, 50)), p99: ms(pct(latency, 99)), max: ms(latency.at(-1)) },
+      [`  ${label}: its CPU per order`]: { p50: `${(cpuMicros / soloN / 1000).toFixed(2)} ms`, p99: '', max: '' },
+    };
+  };
+  const soloPglite = await soloRun('PGlite', {});
+  const real = await startRealServices({ postgres: true, rabbitmq: true, redis: false, log: () => {} });
+  let soloPostgres;
+  try {
+    soloPostgres = await soloRun('PostgreSQL + RabbitMQ', { DATABASE_URL: real.env.DATABASE_URL, AMQP_URL: real.env.AMQP_URL });
+  } finally {
+    await real.stop();
+  }
+
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.table({
     [`order placed → answered filled, 1 at a time (${live.length})`]: { p50: ms(pct(answered, 50)), p99: ms(pct(answered, 99)), max: ms(answered.at(-1)) },
     'order placed → portfolio update pushed (BUY booked)': { p50: ms(pct(live, 50)), p99: ms(pct(live, 99)), max: ms(live.at(-1)) },
     [`${n} orders, ${opts.concurrency} in flight: placed and filled`]: { p50: `${(n / placed).toFixed(0)} orders/s`, p99: '', max: '' },
     [`${n} orders, ${opts.concurrency} in flight: until all booked and pushed`]: { p50: `${(n / booked).toFixed(0)} orders/s`, p99: '', max: '' },
+    ...soloPglite,
+    ...soloPostgres,
   });
 } finally {
   await platform.close();

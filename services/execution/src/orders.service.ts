@@ -172,32 +172,33 @@ export async function placeOrder(deps: ExecutionDeps, userId: string, token: str
     throw err;
   };
   let placement: Placement;
-  try {
-    const account = await requireAccount(deps, userId, token, body.accountId);
-    const broker = await brokerFor(deps, account);
-    const quote = await deps.market.quote(token, body.symbol);
-    const remoteAccount = broker.local ? undefined : await broker.account();
-    const { notional } = orderNotional(deps, body, quote.price);
-    placement = { userId, body, clientOrderId, requestHash, account, broker, remoteAccount, quote, notional };
-  } catch (err) {
-    return placedAlready(err);
-  }
   let result: PlacementResult;
   try {
+    const quote = await deps.market.quote(token, body.symbol);
+    placement = { userId, body, clientOrderId, requestHash, quote, notional: orderNotional(deps, body, quote.price).notional };
     result = await deps.placement.add(placement);
+    if (result.kind === 'resolve') {
+      // Not an open paper account of the caller's known here: ask the transactions service (a
+      // 404 for another user's), and a remote broker for its account, then place it again.
+      const account = await requireAccount(deps, userId, token, body.accountId);
+      const broker = await brokerFor(deps, account);
+      const remoteAccount = broker.local ? undefined : await broker.account();
+      result = await deps.placement.add({ ...placement, account, broker, ...(remoteAccount ? { remoteAccount } : {}) });
+    }
   } catch (err) {
     return placedAlready(err);
   }
   if (result.kind === 'existing') return replay(result.row);
-  const { row, decision } = result;
+  if (result.kind === 'resolve') throw new Error(`order ${clientOrderId}: its account was resolved and still is not`);
+  const { row, decision, broker } = result;
   if (!decision.approved) {
     const first = decision.reasons[0];
     throw new AppError('unprocessable', `order rejected by risk checks: ${decision.reasons.map((r) => r.message).join('; ')}`, {
       details: { reason: first?.code ?? 'risk', orderId: row.id, reasons: decision.reasons },
     });
   }
-  if (placement.broker.local) return { order: toOrderDto(row, result.transitions, result.fills), replayed: false };
-  const sent = await send(deps, placement.broker, row, { price: placement.quote.price, calendar: placement.quote.calendar });
+  if (broker.local) return { order: toOrderDto(row, result.transitions, result.fills), replayed: false };
+  const sent = await send(deps, broker, row, { price: placement.quote.price, calendar: placement.quote.calendar });
   return { order: await orderDto(deps.db, sent), replayed: false };
 }
 

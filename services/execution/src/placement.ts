@@ -4,7 +4,7 @@ import { createGroupCommit, uuidv7, type GroupCommit, type OutboxItem } from '@m
 import type { Kysely } from 'kysely';
 import type { LinkedAccount } from './accounts.service.js';
 import { appendAudit, type AuditRecord } from './audit.repository.js';
-import { paperFillSettings } from './brokers/index.js';
+import { paperBroker, paperFillSettings } from './brokers/index.js';
 import { bookState, loadBooks, paperState, saveBooks, submitToBook, type PaperBook } from './brokers/paper/paper.broker.js';
 import type { BrokerAccountState, BrokerAdapter, BrokerOrderRequest } from './brokers/types.js';
 import type { ExecutionDatabase, FillRow, OrderRow, TransitionRow } from './database.js';
@@ -23,10 +23,16 @@ export interface Placement {
   clientOrderId: string;
   /** SHA-256 of the request, to tell a retry from a reuse of its client order id. */
   requestHash: string;
-  account: LinkedAccount;
-  broker: BrokerAdapter;
+  /**
+   * The account and its broker when the caller resolved them. Without them, the batch looks
+   * the account up in the copy kept from the transactions service's events: the caller's, open
+   * and on the paper broker, it is placed; anything else answers `resolve`, for the caller to
+   * resolve (asking the transactions service, the remote broker) and place again.
+   */
+  account?: LinkedAccount;
+  broker?: BrokerAdapter;
   /** A remote broker's account, asked before the transaction. */
-  remoteAccount: BrokerAccountState | undefined;
+  remoteAccount?: BrokerAccountState;
   quote: MarketQuote;
   /** What the order is worth for the risk checks (a buy at the worst price it may fill at, with commission). */
   notional: Decimal;
@@ -35,7 +41,9 @@ export interface Placement {
 export type PlacementResult =
   /** The client order id was used before: the order it placed. */
   | { kind: 'existing'; row: OrderRow }
-  | { kind: 'recorded'; row: OrderRow; transitions: TransitionRow[]; fills: FillRow[]; decision: RiskDecision; buyingPower: string };
+  /** The account is not known here, not open, not the caller's, or trades through a remote broker. */
+  | { kind: 'resolve' }
+  | { kind: 'recorded'; row: OrderRow; transitions: TransitionRow[]; fills: FillRow[]; decision: RiskDecision; broker: BrokerAdapter };
 
 export function brokerRequest(row: OrderRow): BrokerOrderRequest {
   return {
@@ -57,7 +65,7 @@ export function brokerRequest(row: OrderRow): BrokerOrderRequest {
 }
 
 /** The pre-trade checks for one order against its account as the broker reports it. */
-export function decide(p: Pick<Placement, 'body' | 'account' | 'broker' | 'quote' | 'notional'>, limits: Parameters<typeof checkRisk>[1], usedToday: Decimal, brokerAccount: BrokerAccountState): RiskDecision {
+export function decide(p: Pick<Placement, 'body' | 'quote' | 'notional'> & { account: LinkedAccount; broker: BrokerAdapter }, limits: Parameters<typeof checkRisk>[1], usedToday: Decimal, brokerAccount: BrokerAccountState): RiskDecision {
   const { body } = p;
   const position = brokerAccount.positions.find((q) => q.symbol === body.symbol);
   return checkRisk(
@@ -111,7 +119,15 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
     .where((eb) => eb(eb.refTuple('user_id', 'client_order_id'), 'in', items.map((p) => eb.tuple(p.userId, p.clientOrderId))))
     .execute();
   const known = new Map(existing.map((r) => [`${r.user_id}/${r.client_order_id}`, r]));
-  const fresh = items.filter((p) => !known.has(`${p.userId}/${p.clientOrderId}`));
+  const resolved = await resolveAccounts(deps, trx, items.filter((p) => !p.broker && !known.has(`${p.userId}/${p.clientOrderId}`)));
+  type Ready = Placement & { account: LinkedAccount; broker: BrokerAdapter };
+  const ready = new Map<Placement, Ready>();
+  for (const p of items) {
+    if (known.has(`${p.userId}/${p.clientOrderId}`)) continue;
+    const r = p.broker && p.account ? { account: p.account, broker: p.broker } : resolved.get(p);
+    if (r) ready.set(p, { ...p, ...r });
+  }
+  const fresh = [...ready.values()];
   const users = [...new Set(fresh.map((p) => p.userId))].sort();
   const usage = new Map<string, Decimal>();
   const limits = new Map<string, ReturnType<typeof riskSettingsFrom>>();
@@ -133,9 +149,11 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
   const fills = paperFillSettings(deps);
   const out = { orders: [] as OrderRow[], transitions: [] as TransitionRow[], fills: [] as FillRow[], audit: [] as AuditRecord[], events: [] as OutboxItem[] };
   const usageChanged = new Set<string>();
-  const results = items.map((p): PlacementResult => {
-    const prior = known.get(`${p.userId}/${p.clientOrderId}`);
+  const results = items.map((item): PlacementResult => {
+    const prior = known.get(`${item.userId}/${item.clientOrderId}`);
     if (prior) return { kind: 'existing', row: prior };
+    const p = ready.get(item);
+    if (!p) return { kind: 'resolve' };
     const book = p.broker.local ? books.get(p.broker.local.account.accountId) : undefined;
     const brokerAccount = p.remoteAccount ?? (book ? bookState(book) : undefined);
     if (!brokerAccount) throw new Error(`broker ${p.broker.name} answered no account`);
@@ -202,7 +220,7 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
     out.transitions.push(...transitions);
     out.fills.push(...orderFills);
     out.audit.push(...audit);
-    return { kind: 'recorded', row, transitions, fills: orderFills, decision, buyingPower: brokerAccount.buyingPower };
+    return { kind: 'recorded', row, transitions, fills: orderFills, decision, broker: p.broker };
   });
   if (out.orders.length > 0) await trx.insertInto('orders').values(out.orders).execute();
   if (out.transitions.length > 0) await trx.insertInto('order_transitions').values(out.transitions).execute();
@@ -218,4 +236,24 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
   await appendAudit(trx, out.audit);
   await deps.outbox.enqueueMany(trx, out.events);
   return results;
+}
+
+/**
+ * The accounts of orders placed without one resolved, from the copy of the transactions
+ * service's accounts, in two statements for the batch: the caller's open accounts with no
+ * remote broker linked trade on the paper broker. The others are left out, to be resolved.
+ */
+async function resolveAccounts(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise<Map<Placement, { account: LinkedAccount; broker: BrokerAdapter }>> {
+  const out = new Map<Placement, { account: LinkedAccount; broker: BrokerAdapter }>();
+  if (items.length === 0) return out;
+  const ids = [...new Set(items.map((p) => p.body.accountId))];
+  const rows = new Map((await trx.selectFrom('accounts').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+  const linked = new Set((await trx.selectFrom('broker_links').select('account_id').where('account_id', 'in', ids).execute()).map((r) => r.account_id));
+  for (const p of items) {
+    const row = rows.get(p.body.accountId);
+    if (!row || row.user_id !== p.userId || row.archived || linked.has(row.id)) continue;
+    const account = { id: row.id, userId: row.user_id, currency: row.currency };
+    out.set(p, { account, broker: paperBroker(deps, account) });
+  }
+  return out;
 }

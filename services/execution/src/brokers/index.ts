@@ -36,5 +36,10 @@ export async function alpacaCredentials(deps: ExecutionDeps, accountId: string):
 export async function brokerFor(deps: ExecutionDeps, account: LinkedAccount): Promise<BrokerAdapter> {
   const creds = await alpacaCredentials(deps, account.id);
   if (creds) return createAlpacaBroker(creds);
+  return paperBroker(deps, account);
+}
+
+/** The built-in paper broker for an account. */
+export function paperBroker(deps: ExecutionDeps, account: LinkedAccount): BrokerAdapter {
   return createPaperBroker(deps.db, deps.clock, paperFillSettings(deps), { accountId: account.id, userId: account.userId, currency: account.currency });
 }
