@@ -12,9 +12,9 @@ import type { WorkingOrder } from './brokers/paper/matching.js';
 import { BrokerRejection, type BrokerAdapter, type BrokerOrderState } from './brokers/types.js';
 import type { ExecutionDatabase, OrderRow } from './database.js';
 import type { ExecutionDeps } from './deps.js';
-import { brokerStateChanges, checkOrderShape, isOpen, toOrderDto } from './orders.js';
+import { brokerRequest, brokerStateChanges, checkOrderShape, isOpen, toOrderDto } from './orders.js';
 import { fillsOf, findOrder, findOrderByClientId, insertOrder, lockOrder, transitionsOf } from './orders.repository.js';
-import { brokerRequest, decide, type Placement, type PlacementResult } from './placement.js';
+import { decide, type Placement, type PlacementResult } from './placement.js';
 import type { RiskDecision } from './risk.js';
 import { getRiskSettings } from './risk.service.js';
 

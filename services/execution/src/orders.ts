@@ -2,7 +2,7 @@ import type { OrderDto, OrderStatus, PlaceOrderBody } from '@meridian/contracts'
 import { Decimal } from '@meridian/finance';
 import { AppError, uuidv7, type OutboxItem } from '@meridian/platform';
 import type { AuditRecord } from './audit.repository.js';
-import type { BrokerOrderState } from './brokers/types.js';
+import type { BrokerOrderRequest, BrokerOrderState } from './brokers/types.js';
 import type { FillRow, OrderRow, TransitionRow } from './database.js';
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'accepted', 'partially_filled'];
@@ -185,4 +185,24 @@ export function brokerStateChanges(row: OrderRow, state: BrokerOrderState, sourc
   }
   const audit: AuditRecord[] = [{ accountId: row.account_id, userId: row.user_id, orderId: row.id, kind: 'broker_update', payload: { source, ...state, updatedAt: state.updatedAt.toISOString() }, at: now }];
   return { row: updated, changed, fills, transitions, events, audit };
+}
+
+/** What is sent to the broker for an order. */
+export function brokerRequest(row: OrderRow): BrokerOrderRequest {
+  return {
+    clientOrderId: row.client_order_id,
+    accountId: row.account_id,
+    userId: row.user_id,
+    symbol: row.symbol,
+    side: row.side as BrokerOrderRequest['side'],
+    type: row.type as BrokerOrderRequest['type'],
+    timeInForce: row.time_in_force as BrokerOrderRequest['timeInForce'],
+    quantity: row.quantity,
+    notional: row.notional,
+    limitPrice: row.limit_price,
+    stopPrice: row.stop_price,
+    trailPercent: row.trail_percent,
+    trailPrice: row.trail_price,
+    currency: row.currency,
+  };
 }

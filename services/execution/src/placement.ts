@@ -6,11 +6,11 @@ import type { LinkedAccount } from './accounts.service.js';
 import { appendAudit, type AuditRecord } from './audit.repository.js';
 import { paperBroker, paperFillSettings } from './brokers/index.js';
 import { bookState, loadBooks, paperState, saveBooks, submitToBook, type PaperBook } from './brokers/paper/paper.broker.js';
-import type { BrokerAccountState, BrokerAdapter, BrokerOrderRequest } from './brokers/types.js';
+import type { BrokerAccountState, BrokerAdapter } from './brokers/types.js';
 import type { ExecutionDatabase, FillRow, OrderRow, TransitionRow } from './database.js';
 import type { ExecutionDeps } from './deps.js';
 import type { MarketQuote } from './market.js';
-import { brokerStateChanges, orderUpdated } from './orders.js';
+import { brokerRequest, brokerStateChanges, orderUpdated } from './orders.js';
 import { checkRisk, type RiskDecision } from './risk.js';
 import { riskSettingsFrom } from './risk.service.js';
 
@@ -44,25 +44,6 @@ export type PlacementResult =
   /** The account is not known here, not open, not the caller's, or trades through a remote broker. */
   | { kind: 'resolve' }
   | { kind: 'recorded'; row: OrderRow; transitions: TransitionRow[]; fills: FillRow[]; decision: RiskDecision; broker: BrokerAdapter };
-
-export function brokerRequest(row: OrderRow): BrokerOrderRequest {
-  return {
-    clientOrderId: row.client_order_id,
-    accountId: row.account_id,
-    userId: row.user_id,
-    symbol: row.symbol,
-    side: row.side as BrokerOrderRequest['side'],
-    type: row.type as BrokerOrderRequest['type'],
-    timeInForce: row.time_in_force as BrokerOrderRequest['timeInForce'],
-    quantity: row.quantity,
-    notional: row.notional,
-    limitPrice: row.limit_price,
-    stopPrice: row.stop_price,
-    trailPercent: row.trail_percent,
-    trailPrice: row.trail_price,
-    currency: row.currency,
-  };
-}
 
 /** The pre-trade checks for one order against its account as the broker reports it. */
 export function decide(p: Pick<Placement, 'body' | 'quote' | 'notional'> & { account: LinkedAccount; broker: BrokerAdapter }, limits: Parameters<typeof checkRisk>[1], usedToday: Decimal, brokerAccount: BrokerAccountState): RiskDecision {

@@ -6,6 +6,7 @@ import { paperOnPrices } from './brokers/paper/paper.broker.js';
 import type { BrokerOrderState } from './brokers/types.js';
 import type { ExecutionDatabase } from './database.js';
 import type { ExecutionDeps } from './deps.js';
+import { brokerRequest } from './orders.js';
 import { applyBrokerState } from './orders.service.js';
 import { ordersToReconcile } from './orders.repository.js';
 
@@ -63,22 +64,7 @@ export async function reconcileOrders(deps: ExecutionDeps, options: { graceMs?: 
       if (!state && !row.acknowledged) {
         const quote = deps.market.calendarOf(row.symbol);
         state = await broker.submit(
-          {
-            clientOrderId: row.client_order_id,
-            accountId: row.account_id,
-            userId: row.user_id,
-            symbol: row.symbol,
-            side: row.side as 'buy' | 'sell',
-            type: row.type as 'market',
-            timeInForce: row.time_in_force as 'day',
-            quantity: row.quantity,
-            notional: row.notional,
-            limitPrice: row.limit_price,
-            stopPrice: row.stop_price,
-            trailPercent: row.trail_percent,
-            trailPrice: row.trail_price,
-            currency: row.currency,
-          },
+          brokerRequest(row),
           { price: row.limit_price ?? row.stop_price ?? '0', calendar: quote ?? 'WEEKDAYS' },
         );
         resent++;
