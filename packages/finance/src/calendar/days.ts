@@ -68,10 +68,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `timeZone` at `instant`. */
 export function wallClock(instant: Date, timeZone: string): { day: Day; minutes: number } {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(instant)) parts[p.type] = p.value;
-  const day = `${parts.year}-${parts.month}-${parts.day}`;
-  return { day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  const shifted = new Date(instant.getTime() + offsetMs(instant.getTime(), timeZone));
+  return { day: shifted.toISOString().slice(0, 10), minutes: shifted.getUTCHours() * 60 + shifted.getUTCMinutes() };
 }
 
 /** The calendar day in `timeZone` at `instant`. */
@@ -79,7 +77,26 @@ export function dayIn(instant: Date, timeZone: string): Day {
   return wallClock(instant, timeZone).day;
 }
 
+/**
+ * UTC offsets by time zone and quarter hour. Offsets and their changes fall on quarter hours,
+ * so one answer holds for the whole quarter; asking Intl (formatToParts) costs microseconds,
+ * and order matching asks for every order.
+ */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, number>();
+
 function offsetMs(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instant / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 100_000) offsets.clear();
+    offset = measureOffsetMs(instant, timeZone);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function measureOffsetMs(instant: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(instant))) parts[p.type] = p.value;
   const asUtc = Date.UTC(
