@@ -11,7 +11,7 @@
 //      --solo-orders orders with --solo-concurrency in flight, every risk check on, each one
 //      filled by the paper broker, audited and its events written to the outbox.
 // BTC-USD trades around the clock, so the paper market is open whatever the time of the run.
-//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--latency 200] [--orders 500] [--concurrency 16] [--solo-orders 5000] [--solo-concurrency 64]
+//   node --conditions=@meridian/source --import tsx bench/execution.mjs [--latency 200] [--orders 500] [--concurrency 16] [--solo-orders 5000] [--solo-concurrency 128]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ const { values: opts } = parseArgs({
     orders: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '16' },
     'solo-orders': { type: 'string', default: '5000' },
-    'solo-concurrency': { type: 'string', default: '64' },
+    'solo-concurrency': { type: 'string', default: '128' },
     role: { type: 'string' },
     services: { type: 'string' },
   },

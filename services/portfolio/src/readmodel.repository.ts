@@ -16,8 +16,13 @@ export type ActivityRow = Selectable<ActivitiesTable>;
  * what earlier holders committed. Answers false if the version was applied before.
  */
 async function advanceVersion(db: Db, userId: string, version: number): Promise<boolean> {
-  await db.insertInto('user_state').values({ user_id: userId, version: 0, base_currency: null }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
-  const state = await db.selectFrom('user_state').select('version').where('user_id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+  // Creates the row on first use and locks it, in one statement (the no-op update takes the lock).
+  const state = await db
+    .insertInto('user_state')
+    .values({ user_id: userId, version: 0, base_currency: null })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') })))
+    .returning('version')
+    .executeTakeFirstOrThrow();
   let current = Number(state.version);
   if (version <= current) return false;
   if (version > current + 1) {
@@ -30,7 +35,9 @@ async function advanceVersion(db: Db, userId: string, version: number): Promise<
     if (Number(row.version) !== current + 1) break;
     current += 1;
   }
-  await db.deleteFrom('applied_versions').where('user_id', '=', userId).where('version', '<=', current).execute();
+  // Versions ahead are recorded only above the watermark, so there is something to delete
+  // only when the watermark just passed some of them.
+  if (current > version) await db.deleteFrom('applied_versions').where('user_id', '=', userId).where('version', '<=', current).execute();
   await db.updateTable('user_state').set({ version: current }).where('user_id', '=', userId).execute();
   return true;
 }

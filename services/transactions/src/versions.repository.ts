@@ -9,16 +9,12 @@ type Db = Kysely<TransactionsDatabase>;
  * a validation always sees the writes committed before it.
  */
 export async function lockUserVersion(db: Db, userId: string): Promise<number> {
-  await db
+  // Creates the row on first use and locks it, in one statement (the no-op update takes the lock).
+  const row = await db
     .insertInto('user_versions')
     .values({ user_id: userId, version: 0 })
-    .onConflict((oc) => oc.column('user_id').doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('user_versions')
-    .select('version')
-    .where('user_id', '=', userId)
-    .forUpdate()
+    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') })))
+    .returning('version')
     .executeTakeFirstOrThrow();
   return Number(row.version);
 }

@@ -37,6 +37,9 @@ export function createGroupCommit<I, O>(run: (items: I[]) => Promise<O[]>, optio
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
+      // Let the I/O that arrived during the last batch (requests whose callers are about to
+      // add) run first, so they join this batch instead of the one after.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       inFlight = batch.length;
@@ -63,7 +66,7 @@ export function createGroupCommit<I, O>(run: (items: I[]) => Promise<O[]>, optio
         queue.push({ item, resolve, reject });
         if (running) return;
         running = true;
-        setImmediate(() => void drain());
+        void drain();
       });
     },
     get pending() {
