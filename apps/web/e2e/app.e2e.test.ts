@@ -23,6 +23,10 @@ const signedUsd = (v: string) => new Intl.NumberFormat('en-US', { style: 'curren
 /** Waits for the page to catch up; generous, since the whole suite may share two cores with this test. */
 const eventually = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+const devices = [
+  ['desktop', { width: 1280, height: 900 }],
+  ['phone', { width: 390, height: 844 }],
+] as const;
 
 describe('the web app in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
@@ -203,15 +207,18 @@ describe('the web app in Chromium', () => {
     await eventually(() => transfer.getByTestId('transfer-done').textContent()).toBe('Deposit of $250,000.00 completed.');
 
     const ticket = page.getByRole('form', { name: 'Order ticket' });
-    const trade = async (side: 'Buy' | 'Sell') => {
+    /** A market order fills at once; a limit buy below the market rests (`accepted`). */
+    const trade = async (side: 'Buy' | 'Sell', { limitPrice, status = 'filled' }: { limitPrice?: string; status?: string } = {}) => {
       await ticket.getByText(side, { exact: true }).click();
       await ticket.getByLabel('Symbol').fill('BTC-USD');
+      await ticket.getByLabel('Order type').selectOption(limitPrice ? 'limit' : 'market');
       await ticket.getByLabel('Quantity').fill('0.01');
+      if (limitPrice) await ticket.getByLabel('Limit price').fill(limitPrice);
       await ticket.getByRole('button', { name: 'Review order' }).click();
       await eventually(() => ticket.getByTestId('risk-result').textContent()).toMatch(/Passes the pre-trade risk checks/);
       expect(await ticket.getByTestId('estimated-total').textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
       await ticket.getByRole('button', { name: `Confirm ${side.toLowerCase()}` }).click();
-      await eventually(() => page.getByTestId('order-placed').textContent()).toMatch(new RegExp(`^Order ${side.toLowerCase()} 0.01 BTC-USD: filled`));
+      await eventually(() => page.getByTestId('order-placed').textContent()).toMatch(new RegExp(`^Order ${side.toLowerCase()} 0.01 BTC-USD: ${status}`));
     };
     await trade('Buy');
     await eventually(() => btcRow.count()).toBe(1);
@@ -233,15 +240,43 @@ describe('the web app in Chromium', () => {
     await eventually(() => page.getByText('No open orders').isVisible()).toBe(true);
     await page.getByLabel('Show').selectOption('all');
     mkdirSync(screenshots, { recursive: true });
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: join(screenshots, 'trade-desktop-light.png'), fullPage: true });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(screenshots, 'trade-desktop-dark.png'), fullPage: true });
+    for (const [device, viewport] of devices) {
+      await page.setViewportSize(viewport);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `trade-${device}-${scheme}.png`), fullPage: device === 'desktop' });
+      }
+    }
+    await page.setViewportSize(devices[0][1]);
     await page.emulateMedia({ colorScheme: null });
     await page.getByRole('link', { name: /^Sell 0.01 BTC-USD/ }).click();
     await eventually(() => page.getByTestId('order-status').textContent()).toBe('filled');
     expect(await page.getByRole('list', { name: 'Transitions' }).textContent()).toMatch(/new.*accepted.*filled/);
     await eventually(() => page.getByTestId('audit-verify').textContent()).toMatch(/^✓ Chain verified/);
+
+    // A limit buy 5 % under the last fill rests; modifying its limit replaces it with a new order, which is then canceled.
+    const [sold] = (await apiGet<{ items: Array<{ averagePrice: string }> }>('/execution/orders?limit=1')).items;
+    const under = (percent: number) => (Number(sold!.averagePrice) * (1 - percent / 100)).toFixed(2);
+    await page.getByRole('link', { name: 'Back to trading' }).click();
+    await trade('Buy', { limitPrice: under(5), status: 'accepted' });
+    await page.getByTestId('order-placed').getByRole('link').click();
+    await eventually(() => page.getByTestId('order-status').textContent()).toBe('accepted');
+    const resting = page.url();
+    await page.getByRole('button', { name: 'Modify' }).click();
+    const modify = page.getByRole('form', { name: 'Modify order' });
+    await modify.getByLabel('Limit price').fill('0');
+    await modify.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(() => modify.getByLabel('Limit price').getAttribute('aria-invalid')).toBe('true');
+    await modify.getByLabel('Limit price').fill(under(7));
+    await modify.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL((url) => url.href !== resting);
+    await eventually(() => page.getByTestId('order-status').textContent()).toBe('accepted');
+    expect(await page.getByRole('definition').allTextContents()).toContain(usd(under(7)));
+    await page.getByTestId('replaces').click();
+    await eventually(() => page.getByTestId('order-status').textContent()).toBe('replaced');
+    await page.getByTestId('replaced-by').click();
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await eventually(() => page.getByTestId('order-status').textContent()).toBe('canceled');
   });
 
   it('signs out and no longer shows anything of the account', async () => {
@@ -266,10 +301,7 @@ describe('the web app in Chromium', () => {
       ['performance', '/performance?range=5Y', 'svg path'],
       ['activities', '/activities', '[data-testid="activity-row"]'],
     ];
-    for (const [device, viewport] of [
-      ['desktop', { width: 1280, height: 900 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
+    for (const [device, viewport] of devices) {
       for (const scheme of ['light', 'dark'] as const) {
         const ctx = await browser!.newContext({ baseURL: platform!.url, locale: 'en-US', timezoneId: 'UTC', viewport, colorScheme: scheme, deviceScaleFactor: 1 });
         await ctx.addInitScript((value) => localStorage.setItem('meridian.session', value), session);

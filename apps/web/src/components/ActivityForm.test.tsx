@@ -1,30 +1,11 @@
 // @vitest-environment jsdom
-import type { AccountDto } from '@meridian/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { writeTokens } from '../lib/session';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { anAccount, jsonAnswer as answer, stubbedFetch } from '../testing/fixtures';
 import { ActivityForm } from './ActivityForm';
 
-const account: AccountDto = {
-  id: '0190f1a2-0000-7000-8000-000000000001',
-  name: 'Broker',
-  type: 'BROKERAGE',
-  currency: 'USD',
-  institution: null,
-  trackCash: false,
-  costBasisMethod: 'FIFO',
-  archived: false,
-  archivedAt: null,
-  createdAt: '2024-01-01T00:00:00.000Z',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-  version: 1,
-};
-
-/** The API is outside the app: answer its requests like the transactions service does. */
-function answer(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
+const account = anAccount({ trackCash: false });
 
 function renderForm(onDone = vi.fn()) {
   const client = new QueryClient();
@@ -40,17 +21,7 @@ const input = (label: RegExp) => screen.getByLabelText(label);
 const type = (label: RegExp, value: string) => fireEvent.change(input(label), { target: { value } });
 
 describe('the activity form', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    writeTokens({ accessToken: 'a.b.c', refreshToken: 'r', expiresAt: Date.now() + 600_000 });
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => {
-    cleanup();
-    vi.unstubAllGlobals();
-    localStorage.clear();
-  });
+  const fetchMock = stubbedFetch();
 
   it('shows the fields a buy needs, with labels', () => {
     renderForm();

@@ -1,30 +1,12 @@
 // @vitest-environment jsdom
-import type { AccountDto } from '@meridian/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { validateTicket, emptyTicket, visibleFields } from '../features/tradeTicket';
-import { writeTokens } from '../lib/session';
+import { anAccount, jsonAnswer as answer, stubbedFetch } from '../testing/fixtures';
 import { TradeTicket } from './TradeTicket';
 
-const account: AccountDto = {
-  id: '0190f1a2-0000-7000-8000-000000000001',
-  name: 'Broker',
-  type: 'BROKERAGE',
-  currency: 'USD',
-  institution: null,
-  trackCash: true,
-  costBasisMethod: 'FIFO',
-  archived: false,
-  archivedAt: null,
-  createdAt: '2024-01-01T00:00:00.000Z',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-  version: 1,
-};
-
-function answer(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
+const account = anAccount();
 
 const preview = { approved: true, reasons: [], quote: '100', quoteCurrency: 'USD', currency: 'USD', estimatedQuantity: '2', estimatedPrice: '100', grossAmount: '200.00', estimatedCommission: '1.00', estimatedTotal: '201.00', buyingPower: '1000' };
 
@@ -61,17 +43,7 @@ describe('the ticket rules', () => {
 });
 
 describe('the order ticket', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    writeTokens({ accessToken: 'a.b.c', refreshToken: 'r', expiresAt: Date.now() + 600_000 });
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => {
-    cleanup();
-    vi.unstubAllGlobals();
-    localStorage.clear();
-  });
+  const fetchMock = stubbedFetch();
 
   it('shows limit and stop fields only for the types that take them', () => {
     renderTicket();

@@ -1,4 +1,4 @@
-import type { AccountDto, OrderDto, OrderPreviewDto, OrderSide, OrderType, TimeInForce } from '@meridian/contracts';
+import type { AccountDto, OrderDto, OrderPreviewDto, OrderSide, OrderType } from '@meridian/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import {
@@ -6,7 +6,6 @@ import {
   emptyTicket,
   riskReasons,
   ticketIssuesToErrors,
-  TIF_LABELS,
   timeInForceFor,
   TYPE_LABELS,
   validateTicket,
@@ -16,7 +15,8 @@ import {
 } from '../features/tradeTicket';
 import { api, ApiError, errorMessage } from '../lib/api';
 import { formatMoney, formatNumber } from '../lib/format';
-import { Button, cx, SelectField, TextField } from './ui';
+import { PriceFields, TimeInForceField } from './OrderFields';
+import { Button, cx, Problem, SelectField, TextField } from './ui';
 
 interface Props {
   accounts: AccountDto[];
@@ -133,13 +133,7 @@ export function TradeTicket({ accounts, onPlaced }: Props) {
           </option>
         ))}
       </SelectField>
-      <SelectField label="Time in force" name="timeInForce" value={values.timeInForce} error={errors.timeInForce} onChange={(e) => update({ timeInForce: e.target.value as TimeInForce })}>
-        {timeInForceFor(values.type).map((t) => (
-          <option key={t} value={t}>
-            {TIF_LABELS[t]}
-          </option>
-        ))}
-      </SelectField>
+      <TimeInForceField type={values.type} value={values.timeInForce} error={errors.timeInForce} onChange={(timeInForce) => update({ timeInForce })} />
       {canUseNotional(values) && (
         <SelectField label="Size by" name="sizeBy" value={values.sizeBy} onChange={(e) => update({ sizeBy: e.target.value as TicketValues['sizeBy'] })}>
           <option value="quantity">Quantity</option>
@@ -148,19 +142,9 @@ export function TradeTicket({ accounts, onPlaced }: Props) {
       )}
       {shown.includes('quantity') && <TextField label="Quantity" name="quantity" inputMode="decimal" value={values.quantity} error={errors.quantity} onChange={set('quantity')} hint="Fractions allowed" />}
       {shown.includes('notional') && <TextField label="Amount" name="notional" inputMode="decimal" value={values.notional} error={errors.notional} onChange={set('notional')} />}
-      {shown.includes('stopPrice') && <TextField label="Stop price" name="stopPrice" inputMode="decimal" value={values.stopPrice} error={errors.stopPrice} onChange={set('stopPrice')} />}
-      {shown.includes('limitPrice') && <TextField label="Limit price" name="limitPrice" inputMode="decimal" value={values.limitPrice} error={errors.limitPrice} onChange={set('limitPrice')} />}
-      {shown.includes('trail') && (
-        <>
-          <SelectField label="Trail by" name="trailBy" value={values.trailBy} onChange={(e) => update({ trailBy: e.target.value as TicketValues['trailBy'] })}>
-            <option value="percent">Percent</option>
-            <option value="price">Amount</option>
-          </SelectField>
-          <TextField label={values.trailBy === 'percent' ? 'Trail percent' : 'Trail amount'} name="trail" inputMode="decimal" value={values.trail} error={errors.trail} onChange={set('trail')} />
-        </>
-      )}
+      <PriceFields shown={shown} values={values} errors={errors} onChange={update} />
       {(errors.form || refusal.length > 0) && (
-        <div role="alert" className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 sm:col-span-2 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <Problem className="sm:col-span-2">
           {errors.form && <p>{errors.form}</p>}
           {refusal.length > 0 && (
             <>
@@ -172,7 +156,7 @@ export function TradeTicket({ accounts, onPlaced }: Props) {
               </ul>
             </>
           )}
-        </div>
+        </Problem>
       )}
       {preview ? (
         <section className="rounded-md border border-slate-300 p-3 text-sm sm:col-span-2 dark:border-slate-600" aria-label="Order review" data-testid="order-review">

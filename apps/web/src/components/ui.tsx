@@ -1,10 +1,10 @@
-import { useId, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, useState, type ComponentPropsWithRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ApiError, errorMessage } from '../lib/api';
 
 const cx = (...parts: Array<string | false | null | undefined>) => parts.filter(Boolean).join(' ');
 export { cx };
 
-type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'ghost'; busy?: boolean };
+type ButtonProps = ComponentPropsWithRef<'button'> & { variant?: 'primary' | 'secondary' | 'danger' | 'ghost'; busy?: boolean };
 
 export function Button({ variant = 'primary', busy = false, className, children, disabled, type = 'button', ...rest }: ButtonProps) {
   const styles = {
@@ -114,14 +114,23 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
   );
 }
 
+/** A problem with a whole form or action, announced when it appears. */
+export function Problem({ children, className }: { children: ReactNode; className?: string }) {
+  return (
+    <div role="alert" className={cx('rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200', className)}>
+      {children}
+    </div>
+  );
+}
+
 /** An error in plain words, next to what caused it. */
 export function ErrorNote({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
   return (
-    <div role="alert" className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+    <Problem>
       {title && <p className="font-medium">{title}</p>}
       <p>{errorMessage(error)}</p>
-    </div>
+    </Problem>
   );
 }
 

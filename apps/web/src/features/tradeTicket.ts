@@ -13,6 +13,8 @@ export const PRICE_FIELDS: Record<OrderType, PriceField[]> = {
 export type PriceField = 'limitPrice' | 'stopPrice' | 'trail';
 
 export const TYPE_LABELS: Record<OrderType, string> = { market: 'Market', limit: 'Limit', stop: 'Stop', stop_limit: 'Stop limit', trailing_stop: 'Trailing stop' };
+/** An order status in words: `partially_filled` → "partially filled". */
+export const statusLabel = (s: string) => s.replace(/_/g, ' ');
 export const TIF_LABELS: Record<TimeInForce, string> = { day: 'Day', gtc: 'Good till canceled', ioc: 'Immediate or cancel', fok: 'Fill or kill' };
 
 export interface TicketValues {
@@ -66,14 +68,8 @@ export function validateTicket(v: TicketValues): { body: Record<string, string> 
   else body.symbol = symbol;
   if (!timeInForceFor(v.type).includes(v.timeInForce)) errors.timeInForce = `${TIF_LABELS[v.timeInForce]} is for market and limit orders.`;
   const positive = (field: 'quantity' | 'notional' | 'limitPrice' | 'stopPrice' | 'trail', label: string): string | undefined => {
-    const raw = v[field].trim();
-    if (!raw) {
-      errors[field] = `${label} is required.`;
-      return undefined;
-    }
-    const parsed = parseDecimalInput(raw);
-    if ('error' in parsed) errors[field] = `${label} ${parsed.error}.`;
-    else if (!(Number(parsed.value) > 0)) errors[field] = `${label} must be more than zero.`;
+    const parsed = positiveDecimal(v[field], label);
+    if ('error' in parsed) errors[field] = parsed.error;
     else return parsed.value;
     return undefined;
   };
@@ -90,6 +86,20 @@ export function validateTicket(v: TicketValues): { body: Record<string, string> 
   }
   if (Object.keys(errors).length) return { errors };
   return { body };
+}
+
+/**
+ * A quantity or price as the API takes it (`positiveAmount`: above zero, at most 9 decimals),
+ * or the sentence that says what is wrong: `positiveDecimal('0,5', 'Quantity')` → `{value: '0.5'}`.
+ */
+export function positiveDecimal(input: string, label: string): { value: string } | { error: string } {
+  const raw = input.trim();
+  if (!raw) return { error: `${label} is required.` };
+  const parsed = parseDecimalInput(raw);
+  if ('error' in parsed) return { error: `${label} ${parsed.error}.` };
+  if (!(Number(parsed.value) > 0)) return { error: `${label} must be more than zero.` };
+  if ((parsed.value.split('.')[1] ?? '').length > 9) return { error: `${label} takes at most 9 decimal places.` };
+  return { value: parsed.value };
 }
 
 function setIf(body: Record<string, string>, key: string, value: string | undefined): void {
@@ -112,11 +122,20 @@ const API_FIELDS: Record<string, TicketField> = {
 
 /** Maps the API's field issues (`quantity`, `body.limitPrice`…) to ticket fields; the rest go to `form`. */
 export function ticketIssuesToErrors(issues: Array<{ path: string; message: string }>, fallback: string): TicketErrors {
-  const errors: TicketErrors = {};
+  return issuesToErrors(issues, fallback, API_FIELDS);
+}
+
+/**
+ * Puts each API issue on the form field its last path segment names (`fields` maps API names
+ * to the form's); an issue about a field the form does not have goes to `form`.
+ */
+export function issuesToErrors<F extends string>(issues: Array<{ path: string; message: string }>, fallback: string, fields: Partial<Record<string, F>>): Partial<Record<F | 'form', string>> {
+  const errors: Partial<Record<F | 'form', string>> = {};
   for (const issue of issues) {
     const key = issue.path.split(/[./]/).filter(Boolean).pop() ?? '';
-    const field = API_FIELDS[key] ?? 'form';
-    errors[field] ??= capitalise(issue.message);
+    const field = fields[key];
+    if (field) errors[field] ??= capitalise(issue.message);
+    else errors.form ??= capitalise(issue.message);
   }
   if (Object.keys(errors).length === 0) errors.form = fallback;
   return errors;
@@ -129,4 +148,4 @@ export function riskReasons(details: Record<string, unknown>): string[] {
   return (reasons as Array<{ message?: unknown }>).map((r) => (typeof r.message === 'string' ? capitalise(r.message) : 'Refused by a risk check'));
 }
 
-const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+export const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);

@@ -1,5 +1,5 @@
 import type { AccountDto, ActivityPage, AuditEntryDto, AuditVerifyDto, MeDto, OrderDto } from '@meridian/contracts';
-import { QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api';
 import type {
   AllocationsResponse,
@@ -121,6 +121,15 @@ export const useOrder = (id: string) =>
     queryFn: ({ signal }) => api<OrderDto>(`/execution/orders/${encodeURIComponent(id)}`, { signal }),
     refetchInterval: (q) => (q.state.data && isOpenOrder(q.state.data) ? POLL_MS : false),
   });
+
+/** Cancels a working order (`DELETE /execution/orders/{id}`), then refreshes every order shown. */
+export function useCancelOrder() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<OrderDto>(`/execution/orders/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    onSettled: () => client.invalidateQueries({ queryKey: executionKeys.all }),
+  });
+}
 
 export const useAudit = (accountId: string | undefined) =>
   useQuery({

@@ -1,18 +1,41 @@
-import { Card, Loading, PageHeader, QueryProblem } from '../components/ui';
-import { TIF_LABELS, TYPE_LABELS } from '../features/tradeTicket';
+import { useRef, useState } from 'react';
+import { OrderModifyForm } from '../components/OrderModifyForm';
+import { StatusBadge } from '../components/OrderStatusBadge';
+import { Button, Card, ErrorNote, Loading, PageHeader, QueryProblem } from '../components/ui';
+import { canModify } from '../features/orderModify';
+import { statusLabel, TIF_LABELS, TYPE_LABELS } from '../features/tradeTicket';
 import { formatInstant, formatMoney, formatNumber } from '../lib/format';
-import { useAudit, useOrder } from '../lib/queries';
-import { Link } from '../lib/router';
-import { StatusBadge, statusLabel } from './Trade';
+import { useAudit, useCancelOrder, useOrder } from '../lib/queries';
+import { Link, navigate } from '../lib/router';
 
-/** One order: status, fills, every transition, and its account's audit trail with the chain's check. */
+/** One order: status, fills, every transition, and its account's audit trail with the chain's check; a working order can be modified or canceled. */
 export default function Order({ params }: { params: Record<string, string> }) {
   const order = useOrder(params.id ?? '');
   const audit = useAudit(order.data?.accountId);
+  const cancel = useCancelOrder();
+  // The id of the order whose modify form is open: another order's page starts closed.
+  const [modifying, setModifying] = useState<string | null>(null);
+  const modifyButton = useRef<HTMLButtonElement>(null);
   if (order.isPending) return <Loading />;
   if (order.isError) return <QueryProblem error={order.error} what="Order" />;
   const o = order.data;
   const entries = (audit.data?.entries ?? []).filter((e) => e.orderId === o.id || e.orderId === null);
+  const editable = canModify(o);
+  const open = editable && modifying === o.id;
+  const close = () => {
+    setModifying(null);
+    modifyButton.current?.focus();
+  };
+  const actions = editable && (
+    <div className="flex flex-wrap gap-2">
+      <Button ref={modifyButton} variant="secondary" className="py-1" aria-expanded={open} aria-controls={open ? 'modify-order' : undefined} onClick={() => (open ? close() : setModifying(o.id))}>
+        Modify
+      </Button>
+      <Button variant="secondary" className="py-1" busy={cancel.isPending && cancel.variables === o.id} onClick={() => cancel.mutate(o.id)}>
+        Cancel order
+      </Button>
+    </div>
+  );
   return (
     <>
       <PageHeader title={`${o.side === 'buy' ? 'Buy' : 'Sell'} ${o.symbol}`}>
@@ -20,13 +43,34 @@ export default function Order({ params }: { params: Record<string, string> }) {
           Back to trading
         </Link>
       </PageHeader>
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Card title="Order">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
+        <Card title="Order" actions={actions}>
+          <ErrorNote error={cancel.variables === o.id ? cancel.error : null} title="Could not cancel" />
           <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm tabular-nums">
             <dt>Status</dt>
             <dd data-testid="order-status">
               <StatusBadge status={o.status} />
             </dd>
+            {o.replacedBy && (
+              <>
+                <dt>Replaced by</dt>
+                <dd>
+                  <Link to={`/trade/orders/${o.replacedBy}`} className="font-medium underline" data-testid="replaced-by">
+                    the new order
+                  </Link>
+                </dd>
+              </>
+            )}
+            {o.replaces && (
+              <>
+                <dt>Replaces</dt>
+                <dd>
+                  <Link to={`/trade/orders/${o.replaces}`} className="font-medium underline" data-testid="replaces">
+                    the earlier order
+                  </Link>
+                </dd>
+              </>
+            )}
             <dt>Type</dt>
             <dd>
               {TYPE_LABELS[o.type]} · {TIF_LABELS[o.timeInForce]}
@@ -47,6 +91,17 @@ export default function Order({ params }: { params: Record<string, string> }) {
             <dd>{o.broker}</dd>
             {o.rejectReason && (<><dt>Reason</dt><dd>{o.rejectReason}</dd></>)}
           </dl>
+          {open && (
+            <OrderModifyForm
+              id="modify-order"
+              order={o}
+              onClose={close}
+              onReplaced={(replacement) => {
+                setModifying(null);
+                navigate(`/trade/orders/${replacement.id}`);
+              }}
+            />
+          )}
         </Card>
         <Card title="Transitions">
           <ol className="space-y-1 text-sm" aria-label="Transitions">
