@@ -9,6 +9,7 @@ export * from './metrics.js';
 export * from './db/database.js';
 export * from './db/migrate.js';
 export * from './db/group-commit.js';
+export * from './db/write-together.js';
 export * from './db/pglite-dialect.js';
 export * from './http/app.js';
 export * from './http/auth.js';

@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { writeTogether, type Write } from '@meridian/platform';
+import type { Insertable, Kysely } from 'kysely';
 import { canonicalJson, entryHash, GENESIS_HASH, verifyChain, type ChainCheck } from './audit.js';
 import type { AuditRow, ExecutionDatabase } from './database.js';
 
@@ -13,48 +14,53 @@ export interface AuditRecord {
   at: Date;
 }
 
+export type AuditHeads = Map<string, { seq: number; hash: string }>;
+
 /**
- * Appends entries to their accounts' chains in the caller's transaction, in three statements
- * however many accounts and entries. The chain heads are locked first (in account id order), so
- * concurrent appends to one account are serialised and never fork its chain.
+ * Locks the chain heads of these accounts for the rest of the transaction (created on first
+ * use, in account id order), in one statement. Concurrent appends to one account are thereby
+ * serialised and never fork its chain.
  */
-export async function appendAudit(trx: Db, records: readonly AuditRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  const byAccount = new Map<string, AuditRecord[]>();
-  for (const r of records) {
-    const list = byAccount.get(r.accountId);
-    if (list) list.push(r);
-    else byAccount.set(r.accountId, [r]);
-  }
-  const ids = [...byAccount.keys()].sort();
-  // Creates the heads on first use and locks them, in one statement.
-  const heads = await trx
+export async function lockAuditHeads(trx: Db, accountIds: Iterable<string>): Promise<AuditHeads> {
+  const ids = [...new Set(accountIds)].sort();
+  if (ids.length === 0) return new Map();
+  const rows = await trx
     .insertInto('audit_heads')
     .values(ids.map((id) => ({ account_id: id, seq: 0, hash: GENESIS_HASH })))
     .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ account_id: eb.ref('excluded.account_id') })))
     .returningAll()
     .execute();
-  const rows = [];
-  const next = [];
-  for (const head of heads) {
-    const accountId = head.account_id;
-    let seq = Number(head.seq);
-    let prev = head.hash;
-    for (const r of byAccount.get(accountId) ?? []) {
-      seq++;
-      const entry = { accountId, seq, userId: r.userId, orderId: r.orderId, kind: r.kind, payload: canonicalJson(r.payload), at: r.at.toISOString() };
-      const hash = entryHash(prev, entry);
-      rows.push({ account_id: accountId, seq, user_id: r.userId, order_id: r.orderId, kind: r.kind, payload: entry.payload, at: entry.at, prev_hash: prev, hash });
-      prev = hash;
-    }
-    next.push({ account_id: accountId, seq, hash: prev });
+  return new Map(rows.map((r) => [r.account_id, { seq: Number(r.seq), hash: r.hash }]));
+}
+
+/**
+ * Extends the locked chains with these entries, in order: the writes that store them (the
+ * entries, and the new heads), for the caller to run with its others (`writeTogether`).
+ */
+export function chainAudit(heads: AuditHeads, records: readonly AuditRecord[]): Array<Write<ExecutionDatabase>> {
+  if (records.length === 0) return [];
+  const rows: Array<Insertable<ExecutionDatabase['audit_log']>> = [];
+  const next = new Map<string, { seq: number; hash: string }>();
+  for (const r of records) {
+    const head = next.get(r.accountId) ?? heads.get(r.accountId);
+    if (!head) throw new Error(`the audit head of account ${r.accountId} is not locked`);
+    const seq = head.seq + 1;
+    const entry = { accountId: r.accountId, seq, userId: r.userId, orderId: r.orderId, kind: r.kind, payload: canonicalJson(r.payload), at: r.at.toISOString() };
+    const hash = entryHash(head.hash, entry);
+    rows.push({ account_id: r.accountId, seq, user_id: r.userId, order_id: r.orderId, kind: r.kind, payload: entry.payload, at: entry.at, prev_hash: head.hash, hash });
+    next.set(r.accountId, { seq, hash });
   }
-  await trx.insertInto('audit_log').values(rows).execute();
-  await trx
-    .insertInto('audit_heads')
-    .values(next)
-    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq'), hash: eb.ref('excluded.hash') })))
-    .execute();
+  const updated = [...next].map(([account_id, h]) => ({ account_id, seq: h.seq, hash: h.hash }));
+  return [
+    (qc) => qc.insertInto('audit_log').values(rows),
+    (qc) => qc.insertInto('audit_heads').values(updated).onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ seq: eb.ref('excluded.seq'), hash: eb.ref('excluded.hash') }))),
+  ];
+}
+
+/** Appends entries to their accounts' chains in the caller's transaction, in two statements however many. */
+export async function appendAudit(trx: Db, records: readonly AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await writeTogether(trx, chainAudit(await lockAuditHeads(trx, records.map((r) => r.accountId)), records));
 }
 
 export function auditEntries(db: Db, userId: string, accountId: string): Promise<AuditRow[]> {

@@ -1,11 +1,11 @@
 import type { PlaceOrderBody } from '@meridian/contracts';
 import { Decimal } from '@meridian/finance';
-import { createGroupCommit, uuidv7, type GroupCommit, type OutboxItem } from '@meridian/platform';
+import { createGroupCommit, uuidv7, writeTogether, type GroupCommit, type OutboxItem, type Write } from '@meridian/platform';
 import type { Kysely } from 'kysely';
 import type { LinkedAccount } from './accounts.service.js';
-import { appendAudit, type AuditRecord } from './audit.repository.js';
+import { chainAudit, lockAuditHeads, type AuditRecord } from './audit.repository.js';
 import { paperBroker, paperFillSettings } from './brokers/index.js';
-import { bookState, loadBooks, paperState, saveBooks, submitToBook, type PaperBook } from './brokers/paper/paper.broker.js';
+import { bookState, bookWrites, loadBooks, paperState, submitToBook, type PaperBook } from './brokers/paper/paper.broker.js';
 import type { BrokerAccountState, BrokerAdapter } from './brokers/types.js';
 import type { ExecutionDatabase, FillRow, OrderRow, TransitionRow } from './database.js';
 import type { ExecutionDeps } from './deps.js';
@@ -127,6 +127,7 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
     for (const u of users) limits.set(u, riskSettingsFrom(byUser.get(u), deps.settings));
     books = await loadBooks(trx, fresh.flatMap((p) => (p.broker.local ? [p.broker.local.account] : [])));
   }
+  const heads = await lockAuditHeads(trx, fresh.map((p) => p.account.id));
   const fills = paperFillSettings(deps);
   const out = { orders: [] as OrderRow[], transitions: [] as TransitionRow[], fills: [] as FillRow[], audit: [] as AuditRecord[], events: [] as OutboxItem[] };
   const usageChanged = new Set<string>();
@@ -203,18 +204,18 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
     out.audit.push(...audit);
     return { kind: 'recorded', row, transitions, fills: orderFills, decision, broker: p.broker };
   });
-  if (out.orders.length > 0) await trx.insertInto('orders').values(out.orders).execute();
-  if (out.transitions.length > 0) await trx.insertInto('order_transitions').values(out.transitions).execute();
-  if (out.fills.length > 0) await trx.insertInto('fills').values(out.fills).execute();
-  await saveBooks(trx, books.values());
+  // Every write of the batch in one statement, then its events.
+  const writes: Array<Write<ExecutionDatabase>> = [];
+  if (out.orders.length > 0) writes.push((qc) => qc.insertInto('orders').values(out.orders));
+  if (out.transitions.length > 0) writes.push((qc) => qc.insertInto('order_transitions').values(out.transitions));
+  if (out.fills.length > 0) writes.push((qc) => qc.insertInto('fills').values(out.fills));
+  writes.push(...bookWrites(books.values()));
   if (usageChanged.size > 0) {
-    await trx
-      .insertInto('daily_usage')
-      .values([...usageChanged].map((u) => ({ user_id: u, day, notional: (usage.get(u) ?? Decimal.ZERO).toString() })))
-      .onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ notional: eb.ref('excluded.notional') })))
-      .execute();
+    const rows = [...usageChanged].map((u) => ({ user_id: u, day, notional: (usage.get(u) ?? Decimal.ZERO).toString() }));
+    writes.push((qc) => qc.insertInto('daily_usage').values(rows).onConflict((oc) => oc.columns(['user_id', 'day']).doUpdateSet((eb) => ({ notional: eb.ref('excluded.notional') }))));
   }
-  await appendAudit(trx, out.audit);
+  writes.push(...chainAudit(heads, out.audit));
+  await writeTogether(trx, writes);
   await deps.outbox.enqueueMany(trx, out.events);
   return results;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabases } from '../testing/index.js';
 import type { Database } from './database.js';
 import { migrateSchema, type Migrations } from './migrate.js';
+import { writeTogether } from './write-together.js';
 
 interface Tables {
   lots: { id: Generated<number>; user_id: string; quantity: string; opened_on: string; created_at: Generated<Date> };
@@ -94,5 +95,23 @@ describe.each(testDatabases())('the database on %s', (kind) => {
 
   it('answers a ping', async () => {
     await expect(database.ping()).resolves.toBeUndefined();
+  });
+  it('writes several tables in one statement, all or nothing', async () => {
+    const other = '0190b2a0-0000-7000-8000-000000000002';
+    await writeTogether(db, [
+      (qc) => qc.insertInto('lots').values({ user_id: other, quantity: '1.5', opened_on: '2024-01-02' }),
+      (qc) => qc.insertInto('lots').values({ user_id: other, quantity: '2.5', opened_on: '2024-01-03' }),
+      (qc) => qc.updateTable('lots').set({ quantity: '9' }).where('user_id', '=', user),
+    ]);
+    const rows = await db.selectFrom('lots').select(['user_id', 'quantity']).where('user_id', '=', other).orderBy('opened_on').execute();
+    expect(rows.map((r) => Number(r.quantity))).toEqual([1.5, 2.5]);
+    const before = (await db.selectFrom('lots').select('id').execute()).length;
+    await expect(
+      writeTogether(db, [
+        (qc) => qc.insertInto('lots').values({ user_id: other, quantity: '3', opened_on: '2024-01-04' }),
+        (qc) => qc.insertInto('lots').values({ user_id: other, quantity: 'not a number', opened_on: '2024-01-05' }),
+      ]),
+    ).rejects.toThrow();
+    expect((await db.selectFrom('lots').select('id').execute()).length).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '@meridian/contracts';
 import { Decimal } from '@meridian/finance';
 import { CALENDARS, latestSession, marketState, nextSession, type MarketCalendar } from '@meridian/finance/calendar';
-import { uuidv7 } from '@meridian/platform';
+import { uuidv7, writeTogether, type Write } from '@meridian/platform';
 import type { Kysely } from 'kysely';
 import type { ExecutionDatabase, PaperAccountRow, PaperOrderRow } from '../../database.js';
 import type { Clock } from '../../deps.js';
@@ -127,6 +127,11 @@ export function bookState(book: PaperBook): BrokerAccountState {
 
 /** Writes back what the books changed: paper orders, cash, positions. */
 export async function saveBooks(trx: Db, books: Iterable<PaperBook>): Promise<void> {
+  await writeTogether(trx, bookWrites(books));
+}
+
+/** The writes that store what the books changed (for `writeTogether` with others); the books start afresh. */
+export function bookWrites(books: Iterable<PaperBook>): Array<Write<ExecutionDatabase>> {
   const orders: PaperOrderRow[] = [];
   const cash: PaperAccountRow[] = [];
   const moved: Array<{ account_id: string; symbol: string; quantity: string; last_price: string }> = [];
@@ -138,46 +143,51 @@ export async function saveBooks(trx: Db, books: Iterable<PaperBook>): Promise<vo
     book.moved.clear();
     book.cashChanged = false;
   }
+  const writes: Array<Write<ExecutionDatabase>> = [];
   if (orders.length > 0) {
-    await trx
-      .insertInto('paper_orders')
-      .values(orders)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          reserved_cash: eb.ref('excluded.reserved_cash'),
-          watermark: eb.ref('excluded.watermark'),
-          triggered: eb.ref('excluded.triggered'),
-          filled_quantity: eb.ref('excluded.filled_quantity'),
-          average_price: eb.ref('excluded.average_price'),
-          commission: eb.ref('excluded.commission'),
-          reason: eb.ref('excluded.reason'),
-          replaced_by: eb.ref('excluded.replaced_by'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('paper_orders')
+        .values(orders)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            reserved_cash: eb.ref('excluded.reserved_cash'),
+            watermark: eb.ref('excluded.watermark'),
+            triggered: eb.ref('excluded.triggered'),
+            filled_quantity: eb.ref('excluded.filled_quantity'),
+            average_price: eb.ref('excluded.average_price'),
+            commission: eb.ref('excluded.commission'),
+            reason: eb.ref('excluded.reason'),
+            replaced_by: eb.ref('excluded.replaced_by'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        ),
+    );
   }
   if (cash.length > 0) {
-    await trx
-      .insertInto('paper_accounts')
-      .values(cash)
-      .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ cash: eb.ref('excluded.cash') })))
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('paper_accounts')
+        .values(cash)
+        .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ cash: eb.ref('excluded.cash') }))),
+    );
   }
   if (moved.length > 0) {
     // Created on the first fill; the account rows are locked, so positions change one transaction at a time.
-    await trx
-      .insertInto('paper_positions')
-      .values(moved)
-      .onConflict((oc) =>
-        oc.columns(['account_id', 'symbol']).doUpdateSet((eb) => ({
-          quantity: eb('paper_positions.quantity', '+', eb.ref('excluded.quantity')),
-          last_price: eb.ref('excluded.last_price'),
-        })),
-      )
-      .execute();
+    writes.push((qc) =>
+      qc
+        .insertInto('paper_positions')
+        .values(moved)
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'symbol']).doUpdateSet((eb) => ({
+            quantity: eb('paper_positions.quantity', '+', eb.ref('excluded.quantity')),
+            last_price: eb.ref('excluded.last_price'),
+          })),
+        ),
+    );
   }
+  return writes;
 }
 
 /** Applies a fill to the book's cash and position, and to the order's totals. */

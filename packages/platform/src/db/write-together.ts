@@ -1,0 +1,26 @@
+import { sql, type DeleteQueryBuilder, type InsertQueryBuilder, type Kysely, type QueryCreator, type UpdateQueryBuilder } from 'kysely';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tables and rows are the service's; the result is not read */
+/** One write of {@link writeTogether}: an insert, update or delete built on the creator given. */
+export type Write<DB> = (creator: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any> | UpdateQueryBuilder<DB, any, any, any> | DeleteQueryBuilder<DB, any, any>;
+
+/**
+ * Runs several inserts, updates and deletes as one statement, each a data-modifying common
+ * table expression (PostgreSQL runs every one of them to completion, reading or not): one
+ * round trip to the database instead of one each. They see the same snapshot, so none may
+ * depend on another's effect, and no two may change the same row.
+ */
+export async function writeTogether<DB>(db: Kysely<DB>, writes: ReadonlyArray<Write<DB>>): Promise<void> {
+  const [only] = writes;
+  if (!only) return;
+  if (writes.length === 1) {
+    await only(db).execute();
+    return;
+  }
+  let creator: QueryCreator<DB> = db;
+  writes.forEach((write, i) => {
+    creator = creator.with(`write_${i}`, write as never) as unknown as QueryCreator<DB>;
+  });
+  await creator.selectNoFrom(sql<number>`1`.as('done')).execute();
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
