@@ -49,26 +49,38 @@ export function createMarketData(clients: ServiceClients, clock: Clock, maxAgeMs
     return res.body.quotes.find((q) => q.symbol === symbol);
   }
 
+  /** Quotes being fetched: the orders that find the cache stale at the same moment wait for one fetch, not one each. */
+  const fetching = new Map<string, Promise<MarketQuote>>();
+
+  async function refresh(token: string, symbol: string, now: number): Promise<MarketQuote> {
+    let q = await fetchQuote(token, symbol);
+    if (!q) {
+      try {
+        await clients.get('valuation').request({ method: 'POST', path: `/instruments/${encodeURIComponent(symbol)}/track`, token, body: {}, timeoutMs: 15_000 });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'not_found') throw new AppError('unprocessable', `no market data for ${symbol}: unknown symbol`, { details: { reason: 'unknown_symbol' } });
+        throw err;
+      }
+      q = await fetchQuote(token, symbol);
+    }
+    if (!q) throw new AppError('unprocessable', `no quote for ${symbol}`, { details: { reason: 'no_quote' } });
+    const calendar = await instrumentCalendar(token, symbol);
+    const quote: MarketQuote = { symbol, price: q.price, currency: q.currency, calendar, at: now };
+    quotes.set(symbol, quote);
+    return quote;
+  }
+
   return {
     async quote(token, symbol) {
       const cached = quotes.get(symbol);
       const now = clock().getTime();
       if (cached && now - cached.at <= maxAgeMs && calendars.has(symbol)) return cached;
-      let q = await fetchQuote(token, symbol);
-      if (!q) {
-        try {
-          await clients.get('valuation').request({ method: 'POST', path: `/instruments/${encodeURIComponent(symbol)}/track`, token, body: {}, timeoutMs: 15_000 });
-        } catch (err) {
-          if (err instanceof AppError && err.code === 'not_found') throw new AppError('unprocessable', `no market data for ${symbol}: unknown symbol`, { details: { reason: 'unknown_symbol' } });
-          throw err;
-        }
-        q = await fetchQuote(token, symbol);
+      let pending = fetching.get(symbol);
+      if (!pending) {
+        pending = refresh(token, symbol, now).finally(() => fetching.delete(symbol));
+        fetching.set(symbol, pending);
       }
-      if (!q) throw new AppError('unprocessable', `no quote for ${symbol}`, { details: { reason: 'no_quote' } });
-      const calendar = await instrumentCalendar(token, symbol);
-      const quote: MarketQuote = { symbol, price: q.price, currency: q.currency, calendar, at: now };
-      quotes.set(symbol, quote);
-      return quote;
+      return pending;
     },
     observe(symbol, price) {
       const cached = quotes.get(symbol);
