@@ -57,6 +57,8 @@ export const platformConfigSchema = z.object({
   MERIDIAN_PUBLIC_URL: z.url().optional(),
   MERIDIAN_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   MERIDIAN_EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  MERIDIAN_INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  MERIDIAN_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
   MERIDIAN_DOCS: booleanString.default(true),

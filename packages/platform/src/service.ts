@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createOutbox, platformMigrations, startConsumer, startRelay } from './bus/index.js';
+import { createOutbox, platformMigrations, scheduleMaintenance, startConsumer, startRelay } from './bus/index.js';
 import type { Transport } from './bus/types.js';
 import { createMemoryStore, type KeyValueStore } from './cache.js';
 import { createServiceClients } from './client.js';
@@ -133,6 +133,16 @@ export async function runService(def: ServiceDefinition, runtime: ServiceRuntime
     relay ??= startRelay({ db, transport, logger, outbox });
   };
   if (!runtime.deferRelay) beginRelay();
+  if (config.MERIDIAN_MAINTENANCE_INTERVAL_SECONDS > 0) {
+    const maintenance = scheduleMaintenance({
+      database,
+      schema: def.name,
+      inboxRetentionDays: config.MERIDIAN_INBOX_RETENTION_DAYS,
+      intervalMs: config.MERIDIAN_MAINTENANCE_INTERVAL_SECONDS * 1000,
+      logger,
+    });
+    closers.push(() => maintenance.stop());
+  }
 
   const address = await app.listen({ host: runtime.host ?? config.HOST, port: runtime.port ?? config.PORT });
   const url = address.replace('[::1]', '127.0.0.1');

@@ -6,3 +6,4 @@ export { startConsumer, type Consumer, type ConsumerOptions } from './consumer.j
 export { createMemoryTransport, type MemoryTransportOptions } from './memory-transport.js';
 export { createRabbitTransport, type RabbitTransportOptions } from './rabbit-transport.js';
 export { UnprocessableEventError, isUnprocessable } from './errors.js';
+export { maintainEventTables, scheduleMaintenance, type MaintenanceOptions, type MaintenanceResult } from './maintenance.js';
