@@ -50,7 +50,8 @@ export function scheduleMaintenance(options: MaintenanceOptions & { intervalMs: 
       (err: unknown) => options.logger.warn({ err }, 'event table maintenance failed; tried again next time'),
     );
   };
-  const first = setTimeout(run, Math.min(options.intervalMs, 60_000));
+  // The first run waits a while: not during start-up, when the platform is busiest.
+  const first = setTimeout(run, Math.min(options.intervalMs, 5 * 60_000));
   const timer = setInterval(run, options.intervalMs);
   first.unref();
   timer.unref();
