@@ -77,7 +77,8 @@ export function decide(p: Pick<Placement, 'body' | 'quote' | 'notional'> & { acc
  * order they came, the intent, the pre-trade risk decision and what is sent to the broker, with
  * the audit chain; for the paper broker also its answer and the fill, worked against the
  * account's book in memory, so every order sees the ones before it (buying power, today's
- * notional). A batch costs about twenty statements however many orders it holds.
+ * notional). A batch costs about ten statements however many orders it holds: one per table
+ * read, and its writes in one (`writeTogether`).
  */
 export function createPlacementDesk(deps: () => ExecutionDeps): GroupCommit<Placement, PlacementResult> {
   return createGroupCommit((items) => deps().db.transaction().execute((trx) => record(deps(), trx, items)));
@@ -128,7 +129,7 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
     books = await loadBooks(trx, fresh.flatMap((p) => (p.broker.local ? [p.broker.local.account] : [])));
   }
   const heads = await lockAuditHeads(trx, fresh.map((p) => p.account.id));
-  const fills = paperFillSettings(deps);
+  const fillSettings = paperFillSettings(deps);
   const out = { orders: [] as OrderRow[], transitions: [] as TransitionRow[], fills: [] as FillRow[], audit: [] as AuditRecord[], events: [] as OutboxItem[] };
   const usageChanged = new Set<string>();
   const results = items.map((item): PlacementResult => {
@@ -189,7 +190,7 @@ async function record(deps: ExecutionDeps, trx: Db, items: Placement[]): Promise
       audit.push({ accountId: p.account.id, userId: p.userId, orderId, kind: 'order_sent', payload: { broker: p.broker.name, environment: p.broker.environment, request: brokerRequest(row) }, at: now });
       if (book) {
         // The paper broker's book is in this database: its answer commits with the intent.
-        const paper = submitToBook(book, brokerRequest(row), { price: p.quote.price, calendar: p.quote.calendar }, now, fills);
+        const paper = submitToBook(book, brokerRequest(row), { price: p.quote.price, calendar: p.quote.calendar }, now, fillSettings);
         const changes = brokerStateChanges(row, paperState(paper), 'submit', now);
         row = changes.row;
         transitions.push(...changes.transitions);
