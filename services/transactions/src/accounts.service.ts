@@ -94,7 +94,7 @@ export async function updateAccount(
   if (Object.keys(changes).length === 0) return { status: 200, body: toAccountDto(current) };
 
   if (changes.track_cash === true) {
-    await assertLedger(trx, w.userId, [current], { accounts: [{ ...current, trackCash: true }] }, 'cannot turn on trackCash: ');
+    await assertLedger(trx, w, [current], { accounts: [{ ...current, trackCash: true }] }, 'cannot turn on trackCash: ');
   }
   const version = w.nextVersion();
   const row = await updateAccountRow(trx, w.userId, accountId, { ...changes, version, updated_at: w.now });

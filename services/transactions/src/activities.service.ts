@@ -121,7 +121,7 @@ export async function createActivity(deps: TransactionsDeps, trx: Trx, w: UserWr
   const account = await requireOpenAccount(trx, w.userId, input.accountId);
   const fields = acceptFields(fieldsFromInput(input, account), w.now);
   const id = uuidv7();
-  await assertLedger(trx, w.userId, [account], { add: [{ id, ...fields }] });
+  await assertLedger(trx, w, [account], { add: [{ id, ...fields }] });
   const [activity] = await recordActivities(deps, trx, w, [{ id, fields, transferId: null, source: 'MANUAL', importId: null }]);
   return { status: 201, body: toActivityDto(activity!) };
 }
@@ -272,7 +272,7 @@ export async function updateActivity(
   const accounts = uniqueAccounts([currentAccount, nextAccount, partnerAccount]);
   const replace = [{ id: current.id, ...next }];
   if (partner && partnerNext && !sameFields(partner, partnerNext)) replace.push({ id: partner.id, ...partnerNext });
-  await assertLedger(trx, w.userId, accounts, { replace }, 'this change would break the ledger: ');
+  await assertLedger(trx, w, accounts, { replace }, 'this change would break the ledger: ');
 
   const updated = await saveChanged(deps, trx, w, current, next);
   if (partner && partnerNext && !sameFields(partner, partnerNext)) await saveChanged(deps, trx, w, partner, partnerNext);
@@ -289,7 +289,7 @@ function uniqueAccounts(accounts: readonly (Account | undefined)[]): Account[] {
 export async function removeActivities(deps: TransactionsDeps, trx: Trx, w: UserWrite, targets: readonly Activity[], prefix: string): Promise<void> {
   const accounts: Account[] = [];
   for (const id of new Set(targets.map((a) => a.accountId))) accounts.push(await requireOpenAccount(trx, w.userId, id));
-  await assertLedger(trx, w.userId, accounts, { remove: targets.map((a) => a.id) }, prefix);
+  await assertLedger(trx, w, accounts, { remove: targets.map((a) => a.id) }, prefix);
   await deleteActivities(trx, w.userId, targets.map((a) => a.id));
   for (const a of targets) {
     await deps.outbox.enqueue(trx, 'transactions.activity.deleted', { userId: w.userId, version: w.nextVersion(), ...activityEventState(a) }, { subject: w.userId });
@@ -343,7 +343,7 @@ export async function createTransfer(deps: TransactionsDeps, trx: Trx, w: UserWr
   const transferId = uuidv7();
   const outId = uuidv7();
   const inId = uuidv7();
-  await assertLedger(trx, w.userId, [from, to], { add: [{ id: outId, ...outFields }, { id: inId, ...inFields }] });
+  await assertLedger(trx, w, [from, to], { add: [{ id: outId, ...outFields }, { id: inId, ...inFields }] });
   const [outLeg, inLeg] = await recordActivities(deps, trx, w, [
     { id: outId, fields: outFields, transferId, source: 'TRANSFER', importId: null },
     { id: inId, fields: inFields, transferId, source: 'TRANSFER', importId: null },

@@ -16,6 +16,15 @@ export interface TransactionsDatabase {
   user_versions: UserVersionsTable;
   idempotency_keys: IdempotencyKeysTable;
   imports: ImportsTable;
+  ledger_snapshots: LedgerSnapshotsTable;
+}
+
+/** An account's ledger replay state (see ledger.service.ts), valid at `version` of its user. */
+export interface LedgerSnapshotsTable {
+  account_id: string;
+  user_id: string;
+  version: Counter;
+  state: ColumnType<unknown, string, string>;
 }
 
 export interface AccountsTable {

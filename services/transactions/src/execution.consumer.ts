@@ -27,7 +27,7 @@ export function executionConsumers(deps: TransactionsDeps): EventHandlers {
       const account = await requireOpenAccount(trx, userId, accountId);
       const fields = fieldsFromInput({ accountId, ...input }, account);
       rejectIssues(validateFields(fields, w.now));
-      await assertLedger(trx, userId, [account], { add: [{ id, ...fields }] });
+      await assertLedger(trx, w, [account], { add: [{ id, ...fields }] });
       await recordActivities(deps, trx, w, [{ id, fields, transferId: null, source: 'EXECUTION', importId: null }]);
     });
   };

@@ -131,15 +131,42 @@ function ordered(activities: readonly LedgerActivity[]): LedgerActivity[] {
     .map((x) => x.a);
 }
 
+/**
+ * Where a replay stands after its last day: positions by `account|symbol`, cash by
+ * `account|currency` (and since when it has been below zero), and the last day replayed. A
+ * replay can start from one (see `replay`), so an append needs only what it adds.
+ */
+export interface LedgerState {
+  positions: Map<string, Decimal>;
+  cash: Map<string, { balance: Decimal; negativeSince: string | null }>;
+  lastDate: string | null;
+}
+
+export function emptyLedgerState(): LedgerState {
+  return { positions: new Map(), cash: new Map(), lastDate: null };
+}
+
 /** Every violation of the ledger rules in these activities (of the given accounts). */
 export function findViolations(accounts: ReadonlyMap<string, LedgerAccount>, activities: readonly LedgerActivity[]): Violation[] {
+  return replay(accounts, activities).violations;
+}
+
+/**
+ * Replays activities, from `from` when given (the state after the activities before them,
+ * none of which may be dated after these), and answers the violations and the state after.
+ * `from` is copied, not changed.
+ */
+export function replay(
+  accounts: ReadonlyMap<string, LedgerAccount>,
+  activities: readonly LedgerActivity[],
+  from: LedgerState = emptyLedgerState(),
+): { violations: Violation[]; state: LedgerState } {
   const violations: Violation[] = [];
-  const positions = new Map<string, Decimal>();
-  const cash = new Map<string, { balance: Decimal; negativeSince: string | null }>();
+  const positions = new Map(from.positions);
+  const cash = new Map([...from.cash].map(([k, v]) => [k, { ...v }]));
   // Per day and cash key: the balance at day end, and the outflow that last pushed it down.
   let day: string | null = null;
   const touched = new Map<string, { accountId: string; currency: string; lastOutflow: string | null }>();
-
   const closeDay = () => {
     if (day === null) return;
     for (const [key, t] of touched) {
@@ -209,7 +236,8 @@ export function findViolations(accounts: ReadonlyMap<string, LedgerAccount>, act
     }
   }
   closeDay();
-  return violations;
+  const lastDate = day === null ? from.lastDate : from.lastDate === null || day > from.lastDate ? day : from.lastDate;
+  return { violations, state: { positions, cash, lastDate } };
 }
 
 /** Positions and cash of one account at the end of `date` (or after everything). */

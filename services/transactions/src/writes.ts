@@ -12,10 +12,43 @@ export type Trx = Transaction<TransactionsDatabase>;
 export interface UserWrite {
   readonly userId: string;
   readonly now: Date;
+  /** The user's version when the write began (with the user's lock taken). */
+  readonly start: number;
   /** The next version, one per event published. */
   nextVersion(): number;
   /** The last version handed out (the user's version once the write commits). */
   readonly version: number;
+  /**
+   * Runs `fn` in the write's transaction when its work is done, with the version it commits
+   * at; a later call with the same key replaces the earlier one.
+   */
+  atEnd(key: string, fn: (version: number) => Promise<void>): void;
+}
+
+/** A write's `UserWrite`, and `finish` to run at its end: the deferred work, then the version saved. */
+function beginWrite(deps: TransactionsDeps, trx: Trx, userId: string, start: number): { w: UserWrite; finish: () => Promise<number> } {
+  let version = start;
+  const deferred = new Map<string, (version: number) => Promise<void>>();
+  const w: UserWrite = {
+    userId,
+    now: deps.clock(),
+    start,
+    nextVersion: () => ++version,
+    get version() {
+      return version;
+    },
+    atEnd: (key, fn) => {
+      deferred.set(key, fn);
+    },
+  };
+  return {
+    w,
+    finish: async () => {
+      for (const fn of deferred.values()) await fn(version);
+      if (version !== start) await saveUserVersion(trx, userId, version);
+      return version;
+    },
+  };
 }
 
 export interface WriteResult {
@@ -33,19 +66,9 @@ export async function runWriteIn(
   userId: string,
   fn: (w: UserWrite) => Promise<void>,
 ): Promise<number> {
-  const start = await lockUserVersion(trx, userId);
-  let version = start;
-  const w: UserWrite = {
-    userId,
-    now: deps.clock(),
-    nextVersion: () => ++version,
-    get version() {
-      return version;
-    },
-  };
+  const { w, finish } = beginWrite(deps, trx, userId, await lockUserVersion(trx, userId));
   await fn(w);
-  if (version !== start) await saveUserVersion(trx, userId, version);
-  return version;
+  return finish();
 }
 
 /** A retry key and what it was sent with (see {@link idempotencyOf}). */
@@ -80,17 +103,9 @@ export async function runWrite(
         return { status: stored.status, body: stored.response, replayed: true, version: start };
       }
     }
-    let version = start;
-    const w: UserWrite = {
-      userId,
-      now: deps.clock(),
-      nextVersion: () => ++version,
-      get version() {
-        return version;
-      },
-    };
+    const { w, finish } = beginWrite(deps, trx, userId, start);
     const result = await fn(trx, w);
-    if (version !== start) await saveUserVersion(trx, userId, version);
+    const version = await finish();
     if (idempotency) {
       await insertIdempotencyKey(trx, {
         userId,
