@@ -110,9 +110,10 @@ export async function recordActivities(deps: TransactionsDeps, trx: Trx, w: User
     })),
   );
   const activities = rows.map(activityFromRow).sort((a, b) => a.version - b.version);
-  for (const a of activities) {
-    await deps.outbox.enqueue(trx, 'transactions.activity.recorded', { userId: w.userId, version: a.version, ...activityEventState(a) }, { subject: w.userId });
-  }
+  await deps.outbox.enqueueMany(
+    trx,
+    activities.map((a) => ({ type: 'transactions.activity.recorded', data: { userId: w.userId, version: a.version, ...activityEventState(a) }, subject: w.userId })),
+  );
   return activities;
 }
 

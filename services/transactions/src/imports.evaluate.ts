@@ -12,6 +12,7 @@ import type { ExportedAccount } from './imports/json.js';
 import type { Candidate } from './imports/types.js';
 import { describeViolation, type Violation } from './ledger.js';
 import { violationsOfChange } from './ledger.service.js';
+import type { UserWrite } from './writes.js';
 
 type Db = Kysely<TransactionsDatabase>;
 
@@ -145,7 +146,8 @@ function fieldsOf(c: Candidate, account: Account, options: ImportOptions): Activ
  * (same account, day, type, symbol, quantity, price and amount as a stored activity, each
  * stored one matching at most one row) and the ledger rules over stored plus new rows.
  */
-export async function evaluate(db: Db, userId: string, now: Date, source: ImportSource, options: ImportOptions): Promise<Evaluation> {
+/** `w`: the user's write when committing, so the ledger check can use and keep the accounts' replay state. */
+export async function evaluate(db: Db, userId: string, now: Date, source: ImportSource, options: ImportOptions, w?: UserWrite): Promise<Evaluation> {
   if (source.candidates.length > MAX_IMPORT_ROWS) {
     throw new AppError('unprocessable', `the file has ${source.candidates.length} rows; import at most ${MAX_IMPORT_ROWS} at a time`, {
       details: { reason: 'too_many_rows' },
@@ -209,9 +211,13 @@ export async function evaluate(db: Db, userId: string, now: Date, source: Import
   const toImport = rows.filter((r) => r.status === 'new');
   if (toImport.length > 0) {
     const involved = [...new Map([...toImport.map((r) => r.account!), ...existingAccounts].map((a) => [a.id, a])).values()];
-    const { violations, accounts: ledgerAccounts } = await violationsOfChange(db, userId, involved, {
-      add: toImport.map((r) => ({ id: r.id, ...r.fields! })),
-    });
+    const { violations, accounts: ledgerAccounts } = await violationsOfChange(
+      db,
+      userId,
+      involved,
+      { add: toImport.map((r) => ({ id: r.id, ...r.fields! })) },
+      w,
+    );
     for (const v of violations) {
       const target = blame(v, toImport);
       const own = target.id === v.activityId;

@@ -83,7 +83,7 @@ export async function commitImport(
   source: ImportSource,
   options: ImportOptions,
 ): Promise<WriteResult> {
-  const evaluation = await evaluate(trx, w.userId, w.now, source, options);
+  const evaluation = await evaluate(trx, w.userId, w.now, source, options, w);
   const failed = evaluation.rows.filter((r) => r.status === 'error').length;
   if (failed > 0) {
     const body = report(source, evaluation, { dryRun: false, importId: null, created: new Map(), version: null });
