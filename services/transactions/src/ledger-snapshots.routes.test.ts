@@ -1,9 +1,10 @@
+import type { ActivityType } from '@meridian/contracts';
 import { testDatabases } from '@meridian/platform/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityFromRow } from './activities.js';
 import { requireOpenAccount } from './accounts.service.js';
 import { activitiesOfAccounts } from './activities.repository.js';
-import { replay } from './ledger.js';
+import { replay, type LedgerActivity } from './ledger.js';
 import { violationsOfChange } from './ledger.service.js';
 import { client, day, newUser, startHarness, type Harness } from './test/harness.js';
 
@@ -55,8 +56,8 @@ describe.each(testDatabases())('ledger checks from kept state (%s)', (kind) => {
               ? { accountId, type: 'BUY', date, symbol: 'AAPL', quantity: String(1 + Math.floor(next() * 3)), unitPrice: '100' }
               : { accountId, type: 'SELL', date, symbol: 'AAPL', quantity: String(1 + Math.floor(next() * 4)), unitPrice: '100' };
       const account = await requireOpenAccount(h.db, user.userId, accountId);
-      const fields = { accountId, type: body.type, date, symbol: body.symbol ?? null, quantity: body.quantity ?? null, unitPrice: body.unitPrice ?? null, amount: body.amount ?? null, fee: '0', tax: '0', currency: 'USD', ratio: null } as const;
-      const expected = await violationsOfChange(h.db, user.userId, [account], { add: [{ id: `candidate-${i}`, ...fields }] as never });
+      const fields: Omit<LedgerActivity, 'id'> = { accountId, type: body.type as ActivityType, date, symbol: body.symbol ?? null, quantity: body.quantity ?? null, unitPrice: body.unitPrice ?? null, amount: body.amount ?? null, fee: '0', tax: '0', currency: 'USD', ratio: null };
+      const expected = await violationsOfChange(h.db, user.userId, [account], { add: [{ id: `candidate-${i}`, ...fields }] });
       const res = await c.post('/activities', body);
       if (expected.violations.length === 0) {
         expect(res.status, `${i}: ${JSON.stringify(body)} ${res.text}`).toBe(201);

@@ -19,6 +19,7 @@ export async function writeTogether<DB>(db: Kysely<DB>, writes: ReadonlyArray<Wr
   }
   let creator: QueryCreator<DB> = db;
   writes.forEach((write, i) => {
+    // Kysely types each CTE's rows into the creator it returns; these are never read back.
     creator = creator.with(`write_${i}`, write as never) as unknown as QueryCreator<DB>;
   });
   await creator.selectNoFrom(sql<number>`1`.as('done')).execute();
