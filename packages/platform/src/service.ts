@@ -125,6 +125,10 @@ export async function runService(def: ServiceDefinition, runtime: ServiceRuntime
           handlers,
           logger,
           maxAttempts: config.MERIDIAN_EVENT_MAX_ATTEMPTS,
+          // PGlite has one connection: transactions "in parallel" only queue for it, and the
+          // events behind them would go one transaction each. One at a time, with enough in
+          // flight, the events that arrive meanwhile commit together (group commit).
+          ...(database.kind === 'pglite' ? { parallelism: 1, prefetch: 64 } : {}),
         })
       : undefined;
 
