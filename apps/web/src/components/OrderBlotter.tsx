@@ -1,8 +1,9 @@
 import type { AccountDto, OrderDto } from '@meridian/contracts';
+import { canModify } from '../features/orderModify';
 import { TYPE_LABELS } from '../features/tradeTicket';
 import { formatInstant, formatMoney, formatNumber } from '../lib/format';
 import { isOpenOrder, useCancelOrder, useOrders } from '../lib/queries';
-import { Link, setSearchParams, useLocation } from '../lib/router';
+import { Link, navigate, setSearchParams, useLocation } from '../lib/router';
 import { StatusBadge } from './OrderStatusBadge';
 import { Button, EmptyState, ErrorNote, Loading, QueryProblem, SelectField } from './ui';
 
@@ -115,11 +116,18 @@ export function OrderBlotter({ accounts }: { accounts: AccountDto[] }) {
                   <td className="p-2 text-right tabular-nums">{formatNumber(o.filledQuantity)}</td>
                   <td className="p-2 text-right tabular-nums">{formatMoney(o.averagePrice, o.currency)}</td>
                   <td className="p-2 text-right">
-                    {isOpenOrder(o) && (
-                      <Button variant="secondary" className="py-1" busy={cancel.isPending && cancel.variables === o.id} onClick={() => cancel.mutate(o.id)} aria-label={`Cancel ${o.side} ${o.symbol}`}>
-                        Cancel
-                      </Button>
-                    )}
+                    <div className="flex justify-end gap-2">
+                      {canModify(o) && (
+                        <Button variant="secondary" className="py-1" onClick={() => navigate(`/trade/orders/${o.id}?modify=1`)} aria-label={`Modify ${o.side} ${o.symbol}`}>
+                          Modify
+                        </Button>
+                      )}
+                      {isOpenOrder(o) && (
+                        <Button variant="secondary" className="py-1" busy={cancel.isPending && cancel.variables === o.id} onClick={() => cancel.mutate(o.id)} aria-label={`Cancel ${o.side} ${o.symbol}`}>
+                          Cancel
+                        </Button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}

@@ -13,8 +13,9 @@ export default function Order({ params }: { params: Record<string, string> }) {
   const order = useOrder(params.id ?? '');
   const audit = useAudit(order.data?.accountId);
   const cancel = useCancelOrder();
-  // The id of the order whose modify form is open: another order's page starts closed.
-  const [modifying, setModifying] = useState<string | null>(null);
+  // The id of the order whose modify form is open: another order's page starts closed, unless
+  // it was opened to modify it (`?modify=1`, the blotter's Modify).
+  const [modifying, setModifying] = useState<string | null>(() => (new URLSearchParams(window.location.search).get('modify') === '1' ? (params.id ?? null) : null));
   const modifyButton = useRef<HTMLButtonElement>(null);
   if (order.isPending) return <Loading />;
   if (order.isError) return <QueryProblem error={order.error} what="Order" />;

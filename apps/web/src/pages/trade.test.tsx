@@ -73,6 +73,14 @@ describe('the order page', () => {
     expect(screen.queryByRole('button', { name: 'Cancel order' })).toBeNull();
   });
 
+  it('opens with the modify form when asked to (Modify in the blotter)', async () => {
+    stubApi([], { [`GET /api/execution/orders/${resting.id}`]: () => jsonAnswer(200, resting) });
+    window.history.replaceState(null, '', `/trade/orders/${resting.id}?modify=1`);
+    renderWithQueries(<Order params={{ id: resting.id }} />);
+    expect(await screen.findByRole('form', { name: 'Modify order' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Modify' }).getAttribute('aria-expanded')).toBe('true');
+  });
+
   it('cancels a working order from its page', async () => {
     let current = resting;
     const fetchMock = stubApi([], {
@@ -95,6 +103,15 @@ describe('the orders blotter', () => {
   ];
   const symbols = () => screen.queryAllByTestId('order-row').map((r) => within(r).getByRole('link').textContent?.split(' ').pop());
   const filter = (label: string) => within(screen.getByRole('group', { name: 'Filter orders' })).getByLabelText(label);
+
+  it('offers Modify on a working order, which opens its page with the form', async () => {
+    stubApi([resting, ...orders]);
+    renderWithQueries(<OrderBlotter accounts={[broker, savings]} />);
+    fireEvent.click(await screen.findByRole('button', { name: `Modify ${resting.side} ${resting.symbol}` }));
+    expect(window.location.pathname + window.location.search).toBe(`/trade/orders/${resting.id}?modify=1`);
+    // Orders that are over offer nothing to modify.
+    expect(screen.getAllByRole('button', { name: /^Modify / })).toHaveLength(1);
+  });
 
   it('reads the filters from the address and keeps every change there', async () => {
     const fetchMock = stubApi(orders);
