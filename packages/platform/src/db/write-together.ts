@@ -1,8 +1,7 @@
-import { sql, type DeleteQueryBuilder, type InsertQueryBuilder, type Kysely, type QueryCreator, type UpdateQueryBuilder } from 'kysely';
+import { sql, type DeleteQueryNode, type InsertQueryNode, type Kysely, type QueryCreator, type UpdateQueryNode } from 'kysely';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the tables and rows are the service's; the result is not read */
 /** One write of {@link writeTogether}: an insert, update or delete built on the creator given. */
-export type Write<DB> = (creator: QueryCreator<DB>) => InsertQueryBuilder<DB, any, any> | UpdateQueryBuilder<DB, any, any, any> | DeleteQueryBuilder<DB, any, any>;
+export type Write<DB> = (creator: QueryCreator<DB>) => { toOperationNode(): InsertQueryNode | UpdateQueryNode | DeleteQueryNode; execute(): Promise<unknown> };
 
 /**
  * Runs several inserts, updates and deletes as one statement, each a data-modifying common
@@ -24,4 +23,3 @@ export async function writeTogether<DB>(db: Kysely<DB>, writes: ReadonlyArray<Wr
   });
   await creator.selectNoFrom(sql<number>`1`.as('done')).execute();
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
