@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startAlpacaFake } from '@meridian/execution/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requiredEnv, startServiceProcess, stopAll, until, waitReady, type ServiceProcess } from './test/processes.js';
+import { createScratchDatabase, freePort, requiredEnv, startServiceProcess, stopAll, until, waitReady, type ServiceProcess } from './test/processes.js';
 
 const KEY = { keyId: 'PKCRASH', secretKey: 'crash-test-secret' };
 
@@ -15,12 +15,10 @@ const KEY = { keyId: 'PKCRASH', secretKey: 'crash-test-secret' };
  * transactions and valuation as processes of their own and Alpaca as a local fake.
  */
 describe('the execution service killed between sending an order and recording the answer', () => {
-  const dbName = `meridian_crash_${process.pid}_${Date.now()}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-crash-'));
   const fake = startAlpacaFake({ ...KEY, price: '412.50' });
   const procs: ServiceProcess[] = [];
-  let adminUrl = '';
-  let databaseUrl = '';
+  let database: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
   let env: Record<string, string> = {};
   const urls: Record<string, string> = {};
 
@@ -32,16 +30,11 @@ describe('the execution service killed between sending an order and recording th
   };
 
   beforeAll(async () => {
-    adminUrl = requiredEnv('TEST_DATABASE_URL');
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-    await admin.end();
-    databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString();
+    database = await createScratchDatabase('meridian_crash');
     const alpacaUrl = await fake.listen();
     for (const name of ['auth', 'transactions', 'valuation', 'execution']) urls[name] = `http://127.0.0.1:${await freePort()}`;
     env = {
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: database.url,
       AMQP_URL: requiredEnv('TEST_AMQP_URL'),
       // Names of its own on the shared broker: other suites running meanwhile never see these events.
       MERIDIAN_AMQP_EXCHANGE: `test.crash.${process.pid}`,
@@ -74,12 +67,7 @@ describe('the execution service killed between sending an order and recording th
     await stopAll(procs);
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
-    if (adminUrl) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
+    await database?.drop();
   });
 
   it('reconciles by client order id on restart: one order at the broker, one fill, one BUY', async () => {
@@ -110,7 +98,7 @@ describe('the execution service killed between sending an order and recording th
     expect(fake.posts.filter((c) => c === 'crash-1')).toHaveLength(1);
 
     // What the dead process left behind: the intent, sent but never acknowledged.
-    const db = new pg.Client({ connectionString: databaseUrl });
+    const db = new pg.Client({ connectionString: database?.url });
     await db.connect();
     try {
       const left = await db.query<{ id: string; status: string; acknowledged: boolean }>(`select id, status, acknowledged from execution.orders where client_order_id = 'crash-1'`);

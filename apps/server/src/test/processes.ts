@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const repoRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 
@@ -71,4 +72,24 @@ export async function stopAll(procs: readonly ServiceProcess[]): Promise<void> {
       await p.exited;
     }),
   );
+}
+
+/** A database of its own on the test PostgreSQL (`TEST_DATABASE_URL`), for processes that share it; `drop()` removes it. */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = requiredEnv('TEST_DATABASE_URL');
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  return {
+    url: Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString(),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
 }
