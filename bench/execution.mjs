@@ -23,6 +23,7 @@ import { createLogger } from '@meridian/platform';
 import WebSocket from 'ws';
 import { startEmbedded } from '../apps/server/src/embedded.ts';
 import { startRealServices } from '../scripts/real-services.mjs';
+import { apiClient, pct, PLATFORM_ENV, signUp } from './platform.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -36,18 +37,7 @@ const { values: opts } = parseArgs({
   },
 });
 const SYMBOL = 'BTC-USD';
-const env = {
-  ...process.env,
-  LOG_LEVEL: 'warn',
-  MERIDIAN_ACCESS_LOG: 'false',
-  MERIDIAN_RATE_LIMIT_USER: '1000000000',
-  MERIDIAN_RATE_LIMIT_ANON: '1000000000',
-  MERIDIAN_RATE_LIMIT_AUTH: '1000000000',
-  MERIDIAN_VALUATION_REFRESH_SECONDS: '0',
-  MERIDIAN_EXECUTION_RECONCILE_SECONDS: '0',
-  MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: 'off',
-};
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const env = { ...PLATFORM_ENV, MERIDIAN_EXECUTION_RECONCILE_SECONDS: '0', MERIDIAN_EXECUTION_MAX_DAILY_NOTIONAL: 'off' };
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 if (opts.role === 'execution') {
@@ -109,20 +99,8 @@ function soloExecution(services, extraEnv = {}) {
 const dir = mkdtempSync(join(os.tmpdir(), 'meridian-bench-execution-'));
 const platform = await startEmbedded({ env, logger: createLogger({ name: 'bench', level: 'warn' }), dataDir: dir, host: '127.0.0.1', port: 0 });
 try {
-  const call = async (method, path, body, token, expect = [200, 201]) => {
-    const res = await fetch(`${platform.url}/api${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-    return { body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
-  const email = `bench-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple 42';
-  await call('POST', '/auth/register', { email, password });
-  const { accessToken: token } = (await call('POST', '/auth/login', { email, password })).body;
+  const call = apiClient(platform.url);
+  const token = await signUp(call, `bench-${Date.now()}@example.com`);
   const account = (await call('POST', '/transactions/accounts', { name: 'Paper', currency: 'USD', type: 'BROKERAGE', trackCash: false, costBasisMethod: 'FIFO' }, token)).body.id;
   await call('POST', '/execution/transfers', { accountId: account, direction: 'deposit', amount: '1000000000', currency: 'USD' }, token);
 

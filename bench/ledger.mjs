@@ -11,28 +11,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@meridian/platform';
 import { startEmbedded } from '../apps/server/src/embedded.ts';
+import { apiClient, pct, PLATFORM_ENV, signUp } from './platform.mjs';
 
 const { values: opts } = parseArgs({ options: { activities: { type: 'string', default: '2000' }, writes: { type: 'string', default: '30' } } });
-const env = {
-  ...process.env,
-  LOG_LEVEL: 'warn',
-  MERIDIAN_ACCESS_LOG: 'false',
-  MERIDIAN_DEMO: 'false',
-  MERIDIAN_RATE_LIMIT_USER: '1000000000',
-  MERIDIAN_RATE_LIMIT_AUTH: '1000000000',
-  MERIDIAN_RATE_LIMIT_ANON: '1000000000',
-  MERIDIAN_VALUATION_REFRESH_SECONDS: '0',
-};
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const env = { ...PLATFORM_ENV, MERIDIAN_DEMO: 'false' };
 const dir = mkdtempSync(join(os.tmpdir(), 'meridian-bench-ledger-'));
 const platform = await startEmbedded({ env, logger: createLogger({ name: 'bench', level: 'warn' }), dataDir: dir, host: '127.0.0.1', port: 0 });
 try {
-  const call = async (method, path, body, token) => {
-    const res = await fetch(`${platform.url}/api${path}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = async (...args) => (await apiClient(platform.url)(...args)).body;
   const n = Number(opts.activities);
   const rows = ['date,type,symbol,quantity,price,amount,currency'];
   // Ten years up to a week ago, several a day when there are many.
@@ -45,10 +31,7 @@ try {
   const mapping = { date: 'date', type: 'type', symbol: 'symbol', quantity: 'quantity', unitPrice: 'price', amount: 'amount', currency: 'currency' };
   const table = {};
   for (const trackCash of [true, false]) {
-    const email = `bench-${trackCash}-${Date.now()}@example.com`;
-    const password = 'correct horse battery staple 42';
-    await call('POST', '/auth/register', { email, password });
-    const { accessToken: token } = await call('POST', '/auth/login', { email, password });
+    const token = await signUp(apiClient(platform.url), `bench-${trackCash}-${Date.now()}@example.com`);
     const accountId = (await call('POST', '/transactions/accounts', { name: 'Broker', currency: 'USD', type: 'BROKERAGE', trackCash, costBasisMethod: 'FIFO' }, token)).id;
     const t0 = performance.now();
     await call('POST', '/transactions/imports/csv', { content: rows.join('\n'), accountId, commit: true, mapping }, token);

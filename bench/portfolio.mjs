@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PLATFORM_ENV } from './platform.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const NODE_ARGS = ['--conditions=@meridian/source', '--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
@@ -25,16 +26,6 @@ const { values: opts } = parseArgs({
     dir: { type: 'string' },
   },
 });
-
-const PLATFORM_ENV = {
-  ...process.env,
-  LOG_LEVEL: 'warn',
-  MERIDIAN_ACCESS_LOG: 'false',
-  MERIDIAN_RATE_LIMIT_USER: '1000000000',
-  MERIDIAN_RATE_LIMIT_ANON: '1000000000',
-  MERIDIAN_RATE_LIMIT_AUTH: '1000000000',
-  MERIDIAN_VALUATION_REFRESH_SECONDS: '0',
-};
 
 async function platformRole() {
   const { createLogger } = await import('@meridian/platform');
