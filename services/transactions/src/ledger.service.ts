@@ -45,9 +45,12 @@ export async function violationsOfChange(
   const after = ledgerAccounts(accounts);
   for (const [id, a] of ledgerAccounts(change.accounts ?? [])) after.set(id, a);
   const added = [...(change.add ?? [])];
-  // Nothing written yet by this write (each change takes a version), and only additions.
-  const appendOnly = w !== undefined && w.version === w.start && !change.remove && !change.replace && !change.accounts;
-  if (appendOnly) {
+  // Accounts without cash tracking replay only the symbols that can go down (often none).
+  const appended = symbolsToReplay(before, change);
+  if (appended && appended.length === 0) return { violations: [], accounts: after };
+  // A whole replay is due: an append with nothing written yet by this write (each change
+  // takes a version) can start from the kept state instead.
+  if (!appended && w !== undefined && w.version === w.start && !change.remove && !change.replace && !change.accounts) {
     const from = await snapshotsAt(db, userId, [...after.values()], added, w.start);
     if (from) {
       const result = replay(after, added, from);
@@ -55,8 +58,6 @@ export async function violationsOfChange(
       return { violations: result.violations, accounts: after };
     }
   }
-  const appended = symbolsToReplay(before, change);
-  if (appended && appended.length === 0) return { violations: [], accounts: after };
   const rows = appended ? await activitiesOfSymbols(db, userId, [...before.keys()], appended) : await activitiesOfAccounts(db, userId, [...before.keys()]);
   const stored: LedgerActivity[] = rows.map(activityFromRow);
   const removed = new Set(change.remove ?? []);
